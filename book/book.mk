@@ -61,8 +61,9 @@ $(BOOK_PDF): $(BOOK_PRINT) $(BOOK_OUT)/print.css $(BOOK_SVGS)
 	@weasyprint -q $< $@.tmp && mv $@.tmp $@
 
 ## check-book: tangle every listing, compile it with -Werror, run each chapter's example test
+##   (BOOK_ONLY="01-what-is-a-socket ..." restricts it to some chapters)
 check-book:
-	@book/scripts/check-examples $(BOOK_OUT)/code
+	@book/scripts/check-examples $(BOOK_OUT)/code $(BOOK_ONLY)
 
 ## test-book: the book in a real browser, the PDF's pages, check-book failing on a broken listing
 test-book: book

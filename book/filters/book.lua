@@ -11,8 +11,15 @@ function Pandoc(doc)
   local idx = seen[slug]
   if not idx then error(slug .. " is not in chapter-list") end
 
-  local title = C.title_of(doc.blocks)
+  local title, h1 = C.title_of(doc.blocks)
   if not title then error(input .. " has no level-1 heading") end
+  -- the heading becomes the page title, shown above the chapter's contents
+  doc.meta.title = pandoc.MetaInlines(h1.content)
+  local body = pandoc.List()
+  for _, b in ipairs(doc.blocks) do
+    if b ~= h1 then body:insert(b) end
+  end
+  doc.blocks = body
   doc.meta.pagetitle = pandoc.MetaString(title .. " — The Socket Workbook")
 
   local function nav(key, other)
