@@ -1,0 +1,47 @@
+# The Socket Workbook: `make` sets everything up and grades labs/;
+# `make test` runs the project's own tests. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+
+LAB ?=
+GRADE_FLAGS ?=
+CFLAGS_LAB := -std=c17 -D_GNU_SOURCE -Wall -Wextra -g -O1
+PACKAGE_LISTS := grader/packages.txt book/packages.txt
+
+.PHONY: all deps labs grade progress test test-grader bench
+
+## all: install what is missing, build the book and the labs, grade labs/
+all: deps book labs progress
+
+## deps: install the Debian packages that are missing (apt-get, as root or via sudo)
+deps:
+	@tools/install-deps $(PACKAGE_LISTS)
+
+## labs: compile every program in labs/ into build/labs/ (the grader's flags)
+labs:
+	@for src in labs/*/*.c; do \
+	  lab=$$(basename "$$(dirname "$$src")"); prog=$$(basename "$$src" .c); \
+	  mkdir -p "build/labs/$$lab"; \
+	  cc $(CFLAGS_LAB) -o "build/labs/$$lab/$$prog" "$$src" || exit 1; \
+	done; echo "Built the lab programs into build/labs/."
+
+## grade [LAB=01]: grade your work in labs/ (exit status 1 while checks fail)
+grade:
+	@grader/grade $(GRADE_FLAGS) $(LAB)
+
+# The progress table that `make` ends with: failing checks are expected while
+# you work, so only a grader that cannot run (status 2) stops make.
+progress:
+	@grader/grade --format human --summary $(LAB); test $$? -ne 2
+
+## test: the project's own tests (grader proven right, book checked)
+test: deps test-grader check-book test-book
+
+test-grader:
+	@bats --jobs 2 tests/
+
+## bench: print how long grading takes
+bench:
+	@tools/bench-grade
+
+include book/book.mk

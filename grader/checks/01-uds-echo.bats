@@ -1,0 +1,363 @@
+#!/usr/bin/env bats
+# Lab 01 uds-echo: the checks, in the order a student meets them.
+# programs: uds-echo-server uds-echo-client
+# Each check's points are in brackets at the end of its name: the only place
+# they are written.
+
+load test_helper
+
+SERVER_PROGRAM=uds-echo-server
+CLIENT_PROGRAM=uds-echo-client
+
+# --- helpers for this lab ---------------------------------------------------
+
+# echo_with_client SOCKET INPUT LIMIT: run the student's client with INPUT on
+# stdin and check it printed exactly INPUT and exited 0.
+echo_with_client() {
+  local sock=$1 input=$2 limit=$3
+  cp "$input" "$T/client.in"
+  run_program "$limit" client "$(student uds-echo-client)" "$sock"
+  if [[ $STATUS == 124 ]]; then
+    fail_check "the client was still running after ${limit} s ($(stat -c %s "$T/client.out") of $(stat -c %s "$input") bytes echoed)" \
+      "the client exits 0 after printing the echo"
+    return 1
+  fi
+  if [[ $STATUS != 0 ]]; then
+    show_file "client stderr" "$T/client.err"
+    show_file "server stderr" "$T/server.err"
+    fail_check "the client exited with status $STATUS" "the client exits 0 after printing the echo"
+    return 1
+  fi
+  same_bytes "$input" "$T/client.out" "the client's output"
+}
+
+# socat_echo SOCKET: a line sent by socat comes back.
+socat_echo() {
+  printf 'hello from socat\n' >"$T/socat.in"
+  run_program 5 socat socat -t 5 - "UNIX-CONNECT:$1"
+  [[ $STATUS == 0 ]] && cmp -s "$T/socat.in" "$T/socat.out"
+}
+
+# long_path LENGTH: a path of exactly LENGTH bytes inside the sandbox.
+long_path() {
+  local prefix="$T/" fill
+  fill=$(printf '%*s' $(($1 - ${#prefix})) '' | tr ' ' 'p')
+  printf '%s%s' "$prefix" "$fill"
+}
+
+# --- compiling --------------------------------------------------------------
+
+@test "compiles without errors [1 pt]" {
+  hint "Read the first error the compiler printed and fix that one first; the grader compiles with its own command, not your Makefile." \
+    a-debugging#lab-01-checks
+  needs_sources_compiled uds-echo-server uds-echo-client
+}
+
+@test "compiles without warnings [1 pt]" {
+  hint "Each warning points at a real risk (an unused result, a signed/unsigned mix, a missing prototype): fix the code, do not silence the warning." \
+    a-debugging#lab-01-checks
+  needs server client
+  no_compiler_warnings uds-echo-server uds-echo-client
+}
+
+# --- echoing ------------------------------------------------------------------
+
+@test "echoes a line of text [2 pts]" {
+  hint "Follow the lifecycle: the server does socket, bind, listen, accept, then reads and writes back until read returns 0; the client does socket, connect, sends stdin, and prints what comes back." \
+    05-lifecycle#server-lifecycle 05-lifecycle#client-lifecycle
+  needs server client
+  start_unix_server 10 "$T/echo.sock"
+  printf 'hello, socket\n' >"$T/text"
+  echo_with_client "$T/echo.sock" "$T/text" 10
+}
+
+@test "echoes binary data with NUL bytes [2 pts]" {
+  hint "Data is bytes, not a C string: use the count that read/recv returned, never strlen, printf(\"%s\"), fputs or fgets on it." \
+    05-lifecycle#bytes-not-strings
+  needs server client
+  start_unix_server 10 "$T/echo.sock"
+  { printf 'NUL\0in the middle\0\n'; head -c 65536 /dev/urandom; } >"$T/binary"
+  echo_with_client "$T/echo.sock" "$T/binary" 10
+}
+
+@test "echoes 16 MiB byte for byte [3 pts]" {
+  hint "A client that sends all of its input before reading the echo deadlocks once both kernel buffers are full: send a chunk, read that many bytes back, repeat; then shutdown(SHUT_WR) and read to EOF." \
+    05-lifecycle#avoiding-deadlock-on-large-inputs 05-lifecycle#short-reads-and-short-writes
+  needs server client
+  start_unix_server 30 "$T/echo.sock"
+  head -c 12582912 /dev/urandom | base64 -w 100 >"$T/big" # 16 MiB of text
+  echo_with_client "$T/echo.sock" "$T/big" 20
+}
+
+@test "serves several clients one after another [2 pts]" {
+  hint "After a client's EOF, close that connection and go back to accept: the server's main loop runs until a signal, not until the first client leaves." \
+    05-lifecycle#server-lifecycle
+  needs server client
+  start_unix_server 20 "$T/echo.sock"
+  local n
+  for n in 1 2 3; do
+    printf 'client number %s\n' "$n" >"$T/text"
+    if ! echo_with_client "$T/echo.sock" "$T/text" 5; then
+      evidence seen "client $n of 3 was not served"
+      kill -0 "$SERVER" 2>/dev/null || evidence seen "the server had exited"
+      return 1
+    fi
+  done
+}
+
+@test "echoes everything to a slow reader [2 pts]" {
+  hint "write/send may accept fewer bytes than you asked (or fail with EAGAIN on a non-blocking socket) when the reader is slow: loop until every byte is written." \
+    05-lifecycle#short-reads-and-short-writes
+  needs server
+  start_unix_server 30 "$T/echo.sock"
+  run_program 20 peer "$GRADER_TOOLS/peer" slow-reader "$T/echo.sock" 16777216
+  if [[ $STATUS != 0 ]]; then
+    show_file "server stderr" "$T/server.err"
+    fail_check "$(head -c 300 "$T/peer.out")${STATUS/124/ (timed out after 20 s)}" \
+      "all 16 MiB echoed, in order, to a client that reads slowly"
+  fi
+}
+
+# --- real peers -------------------------------------------------------------
+
+@test "serves socat as a client [1 pt]" {
+  hint "Any stream client must work, not only yours: echo exactly what arrives, and close the connection after the client's EOF." \
+    05-lifecycle#end-of-file-and-shutdown
+  needs server
+  start_unix_server 10 "$T/echo.sock"
+  if ! socat_echo "$T/echo.sock"; then
+    show_file "socat stdout" "$T/socat.out"
+    show_file "socat stderr" "$T/socat.err"
+    fail_check "socat exited with status $STATUS" "socat -t 5 - UNIX-CONNECT:PATH gets its line back and exits 0"
+  fi
+}
+
+@test "serves nc -U as a client [1 pt]" {
+  hint "Any stream client must work, not only yours: echo exactly what arrives, and close the connection after the client's EOF." \
+    05-lifecycle#end-of-file-and-shutdown
+  needs server
+  start_unix_server 10 "$T/echo.sock"
+  printf 'hello from nc\n' >"$T/nc.in"
+  run_program 5 nc nc -N -U "$T/echo.sock"
+  if [[ $STATUS != 0 ]] || ! cmp -s "$T/nc.in" "$T/nc.out"; then
+    show_file "nc stdout" "$T/nc.out"
+    fail_check "nc exited with status $STATUS" "nc -N -U PATH gets its line back and exits 0"
+  fi
+}
+
+@test "client works with a server that is not its own [2 pts]" {
+  hint "Your client must only assume what the contract says: connect, send, read the echo, shutdown(SHUT_WR), read until EOF, exit 0." \
+    05-lifecycle#client-lifecycle 05-lifecycle#end-of-file-and-shutdown
+  needs client
+  spawn 10 server socat "UNIX-LISTEN:$T/socat.sock" PIPE
+  SERVER=$SPAWNED
+  wait_unix_listening "$SERVER" "$T/socat.sock"
+  seq 1 2000 >"$T/lines"
+  echo_with_client "$T/socat.sock" "$T/lines" 10
+}
+
+# --- system calls (strace) ------------------------------------------------------
+
+@test "uses AF_UNIX SOCK_STREAM sockets [1 pt]" {
+  hint "Both programs create their socket with socket(AF_UNIX, SOCK_STREAM, 0); flags such as SOCK_CLOEXEC may be added." \
+    02-domains#the-unix-domain 03-types#stream-sockets
+  needs server client
+  start_unix_server 10 "$T/echo.sock" "${STRACE[@]}" "$T/server.trace"
+  printf 'traced\n' >"$T/client.in"
+  run_program 10 client "${STRACE[@]}" "$T/client.trace" "$(student uds-echo-client)" "$T/echo.sock"
+  local side
+  for side in server client; do
+    if ! strace_has "$T/$side.trace" 'socket\(AF_(UNIX|LOCAL), SOCK_STREAM[|A-Z_]*, '; then
+      grep -E '^[0-9]+ +socket' "$T/$side.trace" | head -n 3 | sed 's/^/    /'
+      fail_check "the $side made no AF_UNIX SOCK_STREAM socket" "socket(AF_UNIX, SOCK_STREAM, 0) in the $side"
+      return 1
+    fi
+  done
+}
+
+@test "server binds, listens and accepts [1 pt]" {
+  hint "A server binds its socket to PATH, calls listen, then accept (or accept4) for each client." \
+    05-lifecycle#server-lifecycle a-debugging#reading-strace-output
+  needs server
+  start_unix_server 10 "$T/echo.sock" "${STRACE[@]}" "$T/server.trace"
+  socat_echo "$T/echo.sock" || true
+  stop_server TERM "$SERVER" || true
+  local call pattern
+  for call in bind listen accept; do
+    case $call in
+      bind) pattern="bind\\([0-9]+, \\{sa_family=AF_(UNIX|LOCAL), sun_path=\"$T/echo.sock\"\\}, [0-9]+\\) += 0" ;;
+      listen) pattern='listen\([0-9]+, -?[0-9]+\) += 0' ;;
+      accept) pattern='accept4?\(.*\) += [0-9]+' ;;
+    esac
+    strace_has "$T/server.trace" "$pattern" && continue
+    fail_check "no successful $call in the server's system calls" "bind to $T/echo.sock, listen, accept"
+    return 1
+  done
+}
+
+@test "closes each client's descriptor [2 pts]" {
+  hint "Every descriptor accept returns must be closed when that client is done (shutdown is not close): otherwise each client leaks one descriptor until the server runs out." \
+    05-lifecycle#closing-every-descriptor a-debugging#reading-strace-output
+  needs server
+  start_unix_server 20 "$T/echo.sock" "${STRACE[@]}" "$T/server.trace"
+  local n
+  for n in 1 2 3; do socat_echo "$T/echo.sock" || true; done
+  stop_server TERM "$SERVER" || true
+  local leaks
+  leaks=$(accepted_not_closed "$T/server.trace")
+  if [[ -n "$leaks" ]]; then
+    fail_check "$leaks" "close(fd) for every fd that accept returned, before the next accept"
+  fi
+}
+
+# --- robustness ---------------------------------------------------------------
+
+@test "survives clients that vanish mid-echo [2 pts]" {
+  hint "Writing to a client that has gone raises SIGPIPE, which kills a process by default: ignore SIGPIPE or send with MSG_NOSIGNAL, and treat EPIPE or ECONNRESET as the end of that client only." \
+    05-lifecycle#vanished-peers-and-sigpipe
+  needs server
+  start_unix_server 20 "$T/echo.sock"
+  # A client holds the server while a second one queues, sends and closes:
+  # the server then echoes to a socket that nobody reads any more.
+  mkfifo "$T/holder.in"
+  spawn 10 holder "$GRADER_TOOLS/peer" hold "$T/echo.sock"
+  local holder=$SPAWNED release tries=500
+  exec {release}>"$T/holder.in"
+  until grep -q connected "$T/holder.out" || ((tries-- == 0)); do sleep 0.01; done
+  run_program 5 queued "$GRADER_TOOLS/peer" send-close "$T/echo.sock" 262144
+  exec {release}>&-
+  finish "$holder"
+  # A client that closes in the middle of its echo.
+  run_program 5 vanisher "$GRADER_TOOLS/peer" vanish "$T/echo.sock" 1048576
+  if ! socat_echo "$T/echo.sock" && ! socat_echo "$T/echo.sock"; then
+    if exited_within "$SERVER" 0; then
+      finish "$SERVER"
+      show_file "server stderr" "$T/server.err"
+      fail_check "the server died (status $STATUS$( ((STATUS == 141)) && printf ', killed by SIGPIPE'))" \
+        "the server still serving the next client"
+    else
+      fail_check "the server no longer answers clients" "the server still serving the next client"
+    fi
+  fi
+}
+
+@test "replaces a stale socket file [2 pts]" {
+  hint "A server that was killed leaves its socket file behind, and bind then fails with EADDRINUSE: if PATH is a socket, unlink it before bind." \
+    04-addresses#stale-socket-files
+  needs server
+  "$GRADER_TOOLS/peer" stale "$T/echo.sock"
+  [[ -S "$T/echo.sock" ]]
+  start_unix_server 10 "$T/echo.sock"
+  socat_echo "$T/echo.sock" || fail_check "the server listens but does not echo"
+}
+
+@test "leaves a regular file at PATH untouched [2 pts]" {
+  hint "Only a socket may be removed: lstat PATH first, and if it exists and is not a socket (S_ISSOCK), print a message and exit 1 without touching it." \
+    04-addresses#stale-socket-files 05-lifecycle#errors-and-exit-statuses
+  needs server
+  printf 'an important file, not a socket\n' >"$T/data.txt"
+  cp "$T/data.txt" "$T/data.orig"
+  run_program 5 server "$(student uds-echo-server)" "$T/data.txt"
+  if [[ ! -f "$T/data.txt" ]] || ! cmp -s "$T/data.orig" "$T/data.txt"; then
+    fail_check "the file at PATH was removed or changed" "the file left as it was"
+  elif [[ $STATUS != 1 ]]; then
+    fail_check "exit status ${STATUS/124/124 (still running after 5 s)}" "exit status 1 with a message on stderr"
+  elif [[ ! -s "$T/server.err" ]]; then
+    fail_check "exit status 1 but nothing on stderr" "a message saying why the server cannot start"
+  fi
+}
+
+@test "rejects a path too long for sun_path [1 pt]" {
+  hint "sun_path holds 108 bytes including the terminating NUL: check strlen(PATH) < sizeof addr.sun_path before copying, and exit 2 with a usage message if not." \
+    04-addresses#path-length 05-lifecycle#errors-and-exit-statuses
+  needs server client
+  local too_long fits program
+  too_long=$(long_path 108)
+  fits=$(long_path 107)
+  for program in uds-echo-server uds-echo-client; do
+    run_program 5 "$program" "$(student "$program")" "$too_long"
+    if [[ $STATUS != 2 ]]; then
+      show_file "$program stderr" "$T/$program.err"
+      fail_check "$program with a 108-byte PATH: exit status ${STATUS/124/124 (still running after 5 s)}" \
+        "exit status 2 and a usage message"
+      return 1
+    fi
+  done
+  start_unix_server 10 "$fits" || { evidence seen "(a 107-byte PATH fits and must work)"; return 1; }
+  printf 'long path\n' >"$T/text"
+  echo_with_client "$fits" "$T/text" 5
+}
+
+@test "client reports a missing server [1 pt]" {
+  hint "When connect fails (ENOENT: no such file; ECONNREFUSED: nobody listens), print a message naming the call and the cause and exit 1." \
+    05-lifecycle#errors-and-exit-statuses
+  needs client
+  "$GRADER_TOOLS/peer" stale "$T/dead.sock"
+  local path
+  for path in "$T/missing.sock" "$T/dead.sock"; do
+    printf 'anyone there?\n' >"$T/client.in"
+    run_program 5 client "$(student uds-echo-client)" "$path"
+    if [[ $STATUS != 1 ]] || [[ ! -s "$T/client.err" ]]; then
+      fail_check "exit status ${STATUS/124/124 (still running after 5 s)} with $( [[ -s $T/client.err ]] || printf 'no ')message, for $( [[ -e $path ]] && printf 'a socket nobody listens on' || printf 'a path that does not exist')" \
+        "exit status 1 and a message on stderr"
+      return 1
+    fi
+  done
+}
+
+@test "exits 0 on SIGINT and on SIGTERM [2 pts]" {
+  hint "Handle SIGINT and SIGTERM without the race between checking a flag and blocking (self-pipe, signalfd, ppoll with the signals blocked, or clean up and _exit in the handler), and return 0." \
+    05-lifecycle#clean-shutdown-on-signals
+  needs server
+  local sig
+  for sig in INT TERM; do
+    start_unix_server 10 "$T/$sig.sock"
+    socat_echo "$T/$sig.sock" || true
+    if ! stop_server "$sig" "$SERVER" || [[ $STATUS != 0 ]]; then
+      show_file "server stderr" "$T/server.err"
+      fail_check "after SIG$sig: ${STATUS/still-running/still running 3 s later}$( [[ $STATUS =~ ^[0-9]+$ ]] && ((STATUS > 128)) && printf ' (killed by signal %d)' $((STATUS - 128)))" \
+        "exit status 0 within 3 s of SIG$sig"
+      return 1
+    fi
+  done
+}
+
+@test "cleans up on exit: socket file removed, descriptors closed [2 pts]" {
+  hint "Before exiting on a signal, close the listening socket (and anything else you opened) and unlink PATH, so no stale file is left for the next run." \
+    05-lifecycle#clean-shutdown-on-signals a-debugging#valgrind-and-descriptor-leaks
+  needs server
+  start_unix_server 30 "$T/echo.sock" "${VALGRIND[@]}" --log-file="$T/valgrind.log"
+  stop_server TERM "$SERVER" 15 || true
+  if [[ $STATUS == still-running ]]; then
+    fail_check "the server (under valgrind) was still running 15 s after SIGTERM" "the server exits and cleans up"
+  elif [[ -e "$T/echo.sock" ]]; then
+    fail_check "$T/echo.sock still exists after the server exited" "the socket file removed"
+  else
+    local open
+    if ! open=$(valgrind_open_fds "$T/valgrind.log"); then
+      fail_check "descriptors still open at exit (valgrind --track-fds=yes): $(echo "$open" | paste -sd ';')" \
+        "only stdin, stdout and stderr open at exit"
+    fi
+  fi
+}
+
+@test "no memory errors or leaks under valgrind [2 pts]" {
+  hint "valgrind found invalid memory accesses or memory that was never freed: read its report (line numbers included) and fix the first problem first." \
+    a-debugging#valgrind-and-descriptor-leaks
+  needs server client
+  start_unix_server 40 "$T/echo.sock" "${VALGRIND[@]}" --log-file="$T/server.valgrind"
+  local n
+  for n in 1 2; do socat_echo "$T/echo.sock" || true; done
+  head -c 100000 /dev/urandom >"$T/client.in"
+  run_program 30 client "${VALGRIND[@]}" --log-file="$T/client.valgrind" \
+    "$(student uds-echo-client)" "$T/echo.sock"
+  stop_server TERM "$SERVER" 15 || true
+  local side problems
+  for side in server client; do
+    if ! problems=$(valgrind_memory_problems "$T/$side.valgrind"); then
+      fail_check "in the $side: $(echo "$problems" | paste -sd ';' | tr -s ' ')" \
+        "no invalid reads or writes, no definitely-lost memory"
+      return 1
+    fi
+  done
+}

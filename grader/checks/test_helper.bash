@@ -1,0 +1,325 @@
+# Shared by every grader/checks/NN-*.bats file: a sandbox per check, student
+# processes under time limits in process groups of their own, readiness
+# waits, and the strace and valgrind readers.
+#
+# grader/grade sets GRADER_WORK (its work area) and GRADER_TOOLS (the
+# grader's own peer); each lab has there bin/ (the compiled programs), logs/
+# (compiler output) and tmp/ (short, so that socket paths fit in sun_path).
+
+bats_require_minimum_version 1.5.0
+
+LAB=$(basename "$BATS_TEST_FILENAME" .bats)
+GRADER_BIN=$GRADER_WORK/$LAB/bin
+GRADER_LOGS=$GRADER_WORK/$LAB/logs
+GRADER_TMP=$GRADER_WORK/$LAB/tmp
+
+# --- What a student sees when a check fails ---------------------------------
+
+# hint TEXT SECTION...: the likely bug, and where the book explains it.
+# A SECTION is CHAPTER#ANCHOR, e.g. 05-lifecycle#short-reads-and-short-writes.
+hint() {
+  CHECK_HINT=$1
+  shift
+  CHECK_READ=("$@")
+}
+
+# evidence LABEL TEXT: a line of what was expected or seen.
+evidence() {
+  printf '%s: %s\n' "$1" "$2"
+}
+
+# fail_check SEEN [EXPECTED]: end the check with what was seen.
+fail_check() {
+  [[ -n "${2:-}" ]] && evidence expected "$2"
+  evidence seen "$1"
+  return 1
+}
+
+# show_file LABEL FILE: the first lines of a student's output, made printable.
+show_file() {
+  [[ -s "$2" ]] || return 0
+  printf '%s:\n' "$1"
+  head -c 2000 "$2" | head -n 12 | LC_ALL=C tr -c '\n[:print:]' '?' | sed 's/^/    /'
+}
+
+# --- Compiling (done by grader/grade; these read its logs) -------------------
+
+# needs_sources_compiled PROGRAM...: each PROGRAM.c compiled without errors.
+needs_sources_compiled() {
+  local program result
+  for program in "$@"; do
+    result=$(cat "$GRADER_LOGS/$program.result" 2>/dev/null)
+    case $result in
+      ok) ;;
+      missing)
+        fail_check "$program.c is missing from the submission" "$program.c in the lab folder"
+        return 1 ;;
+      timeout)
+        fail_check "compiling $program.c did not finish within the compiler's time limit" "a program that compiles"
+        return 1 ;;
+      *)
+        show_file "compiler output for $program.c" "$GRADER_LOGS/$program.log"
+        fail_check "$program.c did not compile" "a program that compiles"
+        return 1 ;;
+    esac
+  done
+}
+
+# no_compiler_warnings PROGRAM...: the compiler printed nothing for any.
+no_compiler_warnings() {
+  local program
+  for program in "$@"; do
+    if grep -q 'warning:' "$GRADER_LOGS/$program.log" 2>/dev/null; then
+      grep 'warning:' "$GRADER_LOGS/$program.log" | head -n 5 | sed 's/^/    /'
+      fail_check "$(grep -c 'warning:' "$GRADER_LOGS/$program.log") warning(s) in $program.c" "no warnings"
+      return 1
+    fi
+  done
+}
+
+# needs server|client...: the programs this check runs were built; if not,
+# the check fails at once and says why.
+needs() {
+  local role program
+  for role in "$@"; do
+    case $role in
+      server) program=$SERVER_PROGRAM ;;
+      client) program=$CLIENT_PROGRAM ;;
+      *) program=$role ;;
+    esac
+    if [[ ! -x "$GRADER_BIN/$program" ]]; then
+      evidence reason "not run: $program.c did not compile (see the first check)"
+      return 1
+    fi
+  done
+}
+
+# --- Sandbox and process control ---------------------------------------------
+
+setup() {
+  CHECK_HINT=''
+  CHECK_READ=()
+  GROUPS_STARTED=()
+  T=$(mktemp -d "$GRADER_TMP/c.XXXX")
+  cd "$T" || return 1
+}
+
+teardown() {
+  local pgid
+  for pgid in "${GROUPS_STARTED[@]}"; do
+    kill -KILL -- "-$pgid" 2>/dev/null || true
+  done
+  if [[ -z "${BATS_TEST_COMPLETED:-}" ]]; then
+    [[ -n "$CHECK_HINT" ]] && evidence hint "$CHECK_HINT"
+    local section
+    for section in "${CHECK_READ[@]}"; do evidence read "$section"; done
+  fi
+  cd / && rm -rf "$T"
+}
+
+# spawn LIMIT NAME [WRAPPER... --] PROGRAM ARGS...: start a process in a new
+# session (so a process group of its own) under `timeout -k`, stdout and
+# stderr to $T/NAME.out and $T/NAME.err, stdin from $T/NAME.in if it exists.
+# Sets SPAWNED to the group id. Never inherits bats' fd 3.
+spawn() {
+  local limit=$1 name=$2
+  shift 2
+  local input=/dev/null
+  [[ -e "$T/$name.in" ]] && input="$T/$name.in"
+  ulimit -f 262144 # 128 MiB per file written: a flood cannot fill the disk
+  setsid timeout -k 1 "$limit" "$@" <"$input" >"$T/$name.out" 2>"$T/$name.err" 3>&- &
+  SPAWNED=$!
+  GROUPS_STARTED+=("$SPAWNED")
+}
+
+# finish PGID [SECONDS]: wait for the group's leader; sets STATUS (124 on the
+# time limit) and kills whatever the program left behind in its group.
+finish() {
+  local pgid=$1
+  STATUS=0
+  wait "$pgid" 2>/dev/null || STATUS=$?
+  kill -KILL -- "-$pgid" 2>/dev/null || true
+}
+
+# exited_within PGID SECONDS: true once the group's leader has exited.
+exited_within() {
+  local pgid=$1 tries=$(($2 * 50))
+  while ((tries-- > 0)); do
+    kill -0 "$pgid" 2>/dev/null || return 0
+    sleep 0.02
+  done
+  return 1
+}
+
+# run_program LIMIT NAME PROGRAM ARGS...: run to completion; sets STATUS.
+run_program() {
+  spawn "$@"
+  finish "$SPAWNED"
+}
+
+# student PROGRAM: the path of the student's compiled program.
+student() {
+  printf '%s/%s' "$GRADER_BIN" "$1"
+}
+
+# program_pids PGID: the student programs running in that group (themselves,
+# or under valgrind), not the wrappers around them.
+program_pids() {
+  local pid exe
+  for pid in $(pgrep -g "$1"); do
+    exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || continue
+    case "$exe" in
+      "$GRADER_BIN"/* | */valgrind/*-linux) echo "$pid" ;;
+    esac
+  done
+}
+
+# signal_program SIGNAL PGID: send SIGNAL once to the student's program.
+signal_program() {
+  local pids
+  pids=$(program_pids "$2")
+  [[ -n "$pids" ]] || return 1
+  # shellcheck disable=SC2086
+  kill "-$1" $pids 2>/dev/null
+}
+
+# stop_server SIGNAL PGID [SECONDS]: send SIGNAL once and give the program
+# 3 s, as the contract says (more under valgrind, whose leak check takes time).
+# Sets STATUS; returns 1 if it is still running.
+stop_server() {
+  signal_program "$1" "$2" || true
+  if exited_within "$2" "${3:-3}"; then
+    finish "$2"
+    return 0
+  fi
+  kill -KILL -- "-$2" 2>/dev/null || true
+  wait "$2" 2>/dev/null || true
+  STATUS=still-running
+  return 1
+}
+
+# --- Readiness -------------------------------------------------------------
+
+# unix_listening PATH: a socket bound to PATH is in the listening state.
+unix_listening() {
+  awk -v p="$1" '$NF == p && $4 == "00010000" { found = 1 } END { exit !found }' /proc/net/unix
+}
+
+# wait_unix_listening PGID PATH [SECONDS]: wait until the server listens on
+# PATH. Fails with evidence if it exits or is too slow (default 5 s).
+wait_unix_listening() {
+  local pgid=$1 path=$2 tries=$((${3:-5} * 100))
+  while ((tries-- > 0)); do
+    unix_listening "$path" && return 0
+    if ! kill -0 "$pgid" 2>/dev/null; then
+      finish "$pgid"
+      show_file "server stderr" "$T/server.err"
+      fail_check "the server exited with status $STATUS before listening on $path" \
+        "the server listening on $path"
+      return 1
+    fi
+    sleep 0.01
+  done
+  fail_check "nothing listening on $path after ${3:-5} s" "the server listening on $path"
+}
+
+# start_unix_server LIMIT PATH [WRAPPER...]: start the student's server on PATH
+# (optionally under a wrapper such as valgrind) and wait until it listens.
+# Sets SERVER.
+start_unix_server() {
+  local limit=$1 path=$2
+  shift 2
+  spawn "$limit" server "$@" "$(student "$SERVER_PROGRAM")" "$path"
+  SERVER=$SPAWNED
+  wait_unix_listening "$SERVER" "$path"
+}
+
+# --- Comparing output ---------------------------------------------------------
+
+# same_bytes EXPECTED ACTUAL WHAT: byte-exact comparison with a readable report.
+same_bytes() {
+  local expected=$1 actual=$2 what=$3 diff
+  cmp -s "$expected" "$actual" && return 0
+  diff=$(cmp "$expected" "$actual" 2>&1 | head -n 1)
+  evidence expected "$what: $(stat -c %s "$expected") bytes, identical to what was sent"
+  evidence seen "$(stat -c %s "$actual") bytes; ${diff:-they differ}"
+  return 1
+}
+
+# --- strace -------------------------------------------------------------------
+
+STRACE=(strace -f -qq -s 128 -o)
+
+# strace_has FILE ERE: some traced call matches the extended regex.
+strace_has() {
+  grep -Eq -- "$2" "$1"
+}
+
+# accepted_not_closed TRACE: print the descriptors that accept/accept4
+# returned and that were not closed (close, or close_range over them) before
+# the next accept returned or the trace ended. Calls split by strace -f into
+# "<unfinished ...>" and "<... resumed>" lines are joined by name.
+accepted_not_closed() {
+  awk '
+    { sub(/^[0-9]+ +/, "") }
+    /^<\.\.\. [a-z0-9_]+ resumed>/ { call = $2 }
+    /^[a-z0-9_]+\(/ { call = substr($0, 1, index($0, "(") - 1) }
+    / <unfinished \.\.\.>$/ { if (call == "close") pending_close = $0; next }
+    {
+      result = $0
+      if (!sub(/.*\) += /, "", result)) next
+      split(result, r, " ")
+      if ((call == "accept" || call == "accept4") && r[1] ~ /^[0-9]+$/) {
+        for (fd in open) { leaked[fd] = 1; delete open[fd] }
+        open[r[1]] = 1
+        accepted++
+      } else if (call == "close" && r[1] == "0") {
+        line = ($0 ~ /^<\.\.\./) ? pending_close : $0
+        if (match(line, /close\([0-9]+/)) delete open[substr(line, RSTART + 6, RLENGTH - 6)]
+      } else if (call == "close_range" && r[1] == "0" && match($0, /close_range\([0-9]+, [0-9]+/)) {
+        split(substr($0, RSTART + 12, RLENGTH - 12), b, ", ")
+        for (fd in open) if (fd + 0 >= b[1] + 0 && fd + 0 <= b[2] + 0) delete open[fd]
+      }
+    }
+    END {
+      for (fd in open) leaked[fd] = 1
+      n = 0
+      for (fd in leaked) n++
+      if (n) printf "%d of %d accepted descriptors were never closed\n", n, accepted
+    }
+  ' "$1"
+}
+
+# --- valgrind -------------------------------------------------------------------
+
+VALGRIND=(valgrind --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite
+  --track-fds=yes --error-exitcode=99 --child-silent-after-fork=yes)
+
+# valgrind_memory_problems LOG: print the invalid accesses and definitely-lost
+# blocks valgrind found; true if there were none.
+valgrind_memory_problems() {
+  local log=$1
+  local errors
+  errors=$(sed -n 's/.*ERROR SUMMARY: \([0-9]*\) errors.*/\1/p' "$log" | tail -n 1)
+  if [[ -z "$errors" ]]; then
+    echo "valgrind produced no summary (did the program crash or hang?)"
+    return 1
+  fi
+  ((errors == 0)) && return 0
+  grep -E '(Invalid (read|write|free)|uninitialised|definitely lost in|Mismatched|overlap)' "$log" |
+    sed 's/^==[0-9]*== *//' | sort | uniq -c | head -n 8
+  return 1
+}
+
+# valgrind_open_fds LOG: print the descriptors left open at exit (not the three
+# standard ones, not those inherited from the grader); true if none.
+valgrind_open_fds() {
+  awk '
+    { sub(/^==[0-9]+== ?/, "") }
+    /^Open (file|AF_|socket|descriptor|pipe)/ { entry = $0; next }
+    entry != "" && /<inherited from parent>/ { entry = ""; next }
+    entry != "" && /^ *(at|by) / { print entry; entry = ""; found = 1; next }
+    entry != "" { entry = "" }
+    END { exit found }
+  ' "$1"
+}

@@ -1,0 +1,275 @@
+/*
+ * peer: the grader's own test peer, for what socat and nc cannot do.
+ *
+ *   peer stale PATH                  leave a stale socket file at PATH
+ *   peer hold ENDPOINT               connect, print "connected", wait for EOF on
+ *                                    stdin, close
+ *   peer send-close ENDPOINT BYTES   connect, send BYTES, close without reading
+ *   peer vanish ENDPOINT BYTES       send up to BYTES, read a little, close mid-echo
+ *   peer slow-reader ENDPOINT BYTES  send BYTES while reading the echo slowly,
+ *                                    then check it byte for byte
+ *
+ * ENDPOINT is a Unix socket path (it contains a '/'), or HOST:PORT for TCP
+ * (HOST may be [v6]). Exit status: 0 as expected, 1 not as expected (with a
+ * line on stdout saying what was seen), 2 usage or set-up error.
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+static void die(const char *what)
+{
+    fprintf(stderr, "peer: %s: %s\n", what, strerror(errno));
+    exit(2);
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+    while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+        ;
+}
+
+static int unix_address(const char *path, struct sockaddr_un *addr)
+{
+    memset(addr, 0, sizeof *addr);
+    addr->sun_family = AF_UNIX;
+    if (strlen(path) >= sizeof addr->sun_path) {
+        fprintf(stderr, "peer: path too long: %s\n", path);
+        exit(2);
+    }
+    strcpy(addr->sun_path, path);
+    return (int)sizeof *addr;
+}
+
+static int connect_tcp(const char *endpoint)
+{
+    char host[256];
+    const char *colon = strrchr(endpoint, ':');
+    if (!colon || (size_t)(colon - endpoint) >= sizeof host) {
+        fprintf(stderr, "peer: bad endpoint %s\n", endpoint);
+        exit(2);
+    }
+    memcpy(host, endpoint, (size_t)(colon - endpoint));
+    host[colon - endpoint] = '\0';
+    char *h = host;
+    if (h[0] == '[') {
+        h++;
+        h[strcspn(h, "]")] = '\0';
+    }
+    struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res, *ai;
+    int rc = getaddrinfo(h, colon + 1, &hints, &res);
+    if (rc != 0) {
+        fprintf(stderr, "peer: %s: %s\n", endpoint, gai_strerror(rc));
+        exit(2);
+    }
+    int fd = -1;
+    for (ai = res; ai && fd == -1; ai = ai->ai_next) {
+        fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+        if (fd != -1 && connect(fd, ai->ai_addr, ai->ai_addrlen) == -1) {
+            close(fd);
+            fd = -1;
+        }
+    }
+    freeaddrinfo(res);
+    if (fd == -1)
+        die(endpoint);
+    return fd;
+}
+
+static int connect_to(const char *endpoint)
+{
+    if (!strchr(endpoint, '/'))
+        return connect_tcp(endpoint);
+    struct sockaddr_un addr;
+    socklen_t len = (socklen_t)unix_address(endpoint, &addr);
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    if (fd == -1)
+        die("socket");
+    if (connect(fd, (struct sockaddr *)&addr, len) == -1)
+        die(endpoint);
+    return fd;
+}
+
+static size_t parse_size(const char *s)
+{
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (*s == '\0' || *end != '\0') {
+        fprintf(stderr, "peer: not a number: %s\n", s);
+        exit(2);
+    }
+    return (size_t)v;
+}
+
+/* Byte i of the test stream: printable, and never periodic at 2^k. */
+static unsigned char pattern(size_t i)
+{
+    return (unsigned char)('A' + (i * 7 + i / 251) % 58);
+}
+
+static void fill(char *buf, size_t offset, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        buf[k] = (char)pattern(offset + k);
+}
+
+struct sender {
+    int fd;
+    size_t bytes;
+};
+
+static void *send_stream(void *arg)
+{
+    struct sender *s = arg;
+    char buf[32 * 1024];
+    size_t sent = 0;
+    while (sent < s->bytes) {
+        size_t n = s->bytes - sent < sizeof buf ? s->bytes - sent : sizeof buf;
+        fill(buf, sent, n);
+        size_t off = 0;
+        while (off < n) {
+            ssize_t w = send(s->fd, buf + off, n - off, MSG_NOSIGNAL);
+            if (w == -1) {
+                if (errno == EINTR)
+                    continue;
+                return NULL; /* the reader reports what arrived */
+            }
+            off += (size_t)w;
+        }
+        sent += n;
+    }
+    shutdown(s->fd, SHUT_WR);
+    return NULL;
+}
+
+/* Read the echo slowly: pause first, then every 256 KiB, so the server's
+ * buffers fill up and its writes come back short or would block. */
+static int slow_reader(const char *endpoint, size_t bytes)
+{
+    int fd = connect_to(endpoint);
+    struct sender s = { fd, bytes };
+    pthread_t tid;
+    if ((errno = pthread_create(&tid, NULL, send_stream, &s)) != 0)
+        die("pthread_create");
+    sleep_ms(150);
+    char buf[16 * 1024];
+    size_t got = 0, since_pause = 0;
+    for (;;) {
+        ssize_t r = recv(fd, buf, sizeof buf, 0);
+        if (r == 0)
+            break;
+        if (r == -1) {
+            if (errno == EINTR)
+                continue;
+            printf("recv failed after %zu bytes: %s\n", got, strerror(errno));
+            return 1;
+        }
+        for (ssize_t k = 0; k < r; k++) {
+            if (got + (size_t)k >= bytes || (unsigned char)buf[k] != pattern(got + (size_t)k)) {
+                printf("echo differs from what was sent at byte %zu (of %zu)\n",
+                       got + (size_t)k, bytes);
+                return 1;
+            }
+        }
+        got += (size_t)r;
+        since_pause += (size_t)r;
+        if (since_pause >= 256 * 1024) {
+            since_pause = 0;
+            sleep_ms(5);
+        }
+    }
+    pthread_join(tid, NULL);
+    close(fd);
+    if (got != bytes) {
+        printf("echo ended after %zu of %zu bytes\n", got, bytes);
+        return 1;
+    }
+    printf("all %zu bytes echoed\n", bytes);
+    return 0;
+}
+
+static int leave_stale(const char *path)
+{
+    struct sockaddr_un addr;
+    socklen_t len = (socklen_t)unix_address(path, &addr);
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    if (fd == -1)
+        die("socket");
+    if (bind(fd, (struct sockaddr *)&addr, len) == -1 || listen(fd, 1) == -1)
+        die(path);
+    return 0; /* exit without unlink: the file stays, nobody listens */
+}
+
+static int hold(const char *endpoint)
+{
+    int fd = connect_to(endpoint);
+    printf("connected\n");
+    fflush(stdout);
+    char c;
+    while (read(STDIN_FILENO, &c, 1) > 0 || errno == EINTR)
+        ;
+    close(fd);
+    return 0;
+}
+
+static int send_close(const char *endpoint, size_t bytes)
+{
+    int fd = connect_to(endpoint);
+    char buf[32 * 1024];
+    for (size_t sent = 0; sent < bytes;) {
+        size_t n = bytes - sent < sizeof buf ? bytes - sent : sizeof buf;
+        fill(buf, sent, n);
+        ssize_t w = send(fd, buf, n, MSG_NOSIGNAL);
+        if (w == -1)
+            break;
+        sent += (size_t)w;
+    }
+    close(fd);
+    return 0;
+}
+
+static int vanish(const char *endpoint, size_t bytes)
+{
+    int fd = connect_to(endpoint);
+    char buf[32 * 1024];
+    for (size_t sent = 0; sent < bytes;) {
+        size_t n = bytes - sent < sizeof buf ? bytes - sent : sizeof buf;
+        fill(buf, sent, n);
+        ssize_t w = send(fd, buf, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (w == -1)
+            break; /* buffers full: stop sending, as a crashing client would */
+        sent += (size_t)w;
+    }
+    struct timeval tv = { 1, 0 };
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    if (recv(fd, buf, 1024, 0) == -1 && errno != EAGAIN)
+        printf("recv: %s\n", strerror(errno));
+    close(fd); /* with unread echo still queued */
+    return 0;
+}
+
+int main(int argc, char *argv[])
+{
+    if (argc == 3 && strcmp(argv[1], "stale") == 0)
+        return leave_stale(argv[2]);
+    if (argc == 3 && strcmp(argv[1], "hold") == 0)
+        return hold(argv[2]);
+    if (argc == 4 && strcmp(argv[1], "send-close") == 0)
+        return send_close(argv[2], parse_size(argv[3]));
+    if (argc == 4 && strcmp(argv[1], "vanish") == 0)
+        return vanish(argv[2], parse_size(argv[3]));
+    if (argc == 4 && strcmp(argv[1], "slow-reader") == 0)
+        return slow_reader(argv[2], parse_size(argv[3]));
+    fprintf(stderr, "usage: peer stale PATH | hold EP | send-close EP BYTES |"
+                    " vanish EP BYTES | slow-reader EP BYTES\n");
+    return 2;
+}
