@@ -28,6 +28,12 @@ evidence() {
   printf '%s: %s\n' "$1" "$2"
 }
 
+# note TEXT: a remark shown even when the check passes (bats' fd 3 goes
+# straight into the results stream).
+note() {
+  printf '# note: %s\n' "$*" >&3
+}
+
 # fail_check SEEN [EXPECTED]: end the check with what was seen.
 fail_check() {
   [[ -n "${2:-}" ]] && evidence expected "$2"
@@ -108,6 +114,7 @@ teardown() {
   local pgid
   for pgid in "${GROUPS_STARTED[@]}"; do
     kill -KILL -- "-$pgid" 2>/dev/null || true
+    wait "$pgid" 2>/dev/null || true # reaped here, bash prints no "Killed"
   done
   if [[ -z "${BATS_TEST_COMPLETED:-}" ]]; then
     [[ -n "$CHECK_HINT" ]] && evidence hint "$CHECK_HINT"
@@ -206,9 +213,9 @@ unix_listening() {
 }
 
 # wait_unix_listening PGID PATH [SECONDS]: wait until the server listens on
-# PATH. Fails with evidence if it exits or is too slow (default 5 s).
+# PATH. Fails with evidence if it exits or is too slow (default 10 s).
 wait_unix_listening() {
-  local pgid=$1 path=$2 tries=$((${3:-5} * 100))
+  local pgid=$1 path=$2 tries=$((${3:-10} * 100))
   while ((tries-- > 0)); do
     unix_listening "$path" && return 0
     if ! kill -0 "$pgid" 2>/dev/null; then
@@ -220,7 +227,7 @@ wait_unix_listening() {
     fi
     sleep 0.01
   done
-  fail_check "nothing listening on $path after ${3:-5} s" "the server listening on $path"
+  fail_check "nothing listening on $path after ${3:-10} s" "the server listening on $path"
 }
 
 # start_unix_server LIMIT PATH [WRAPPER...]: start the student's server on PATH

@@ -16,10 +16,15 @@ def for_students:
 
 def reports:
   reduce ($stream | split("\n"))[] as $line ({ current: null, by_number: {} };
-    if ($line | test("^(not )?ok [0-9]+ ")) then
+    if ($line | test("^begin [0-9]+ ")) then
+      ($line | capture("^begin (?<n>[0-9]+) ")) as $m
+      | .current = $m.n
+      | .by_number[$m.n] = { passed: null, lines: [] }
+    elif ($line | test("^(not )?ok [0-9]+ ")) then
       ($line | capture("^(?<failed>not )?ok (?<n>[0-9]+) ")) as $m
       | .current = $m.n
-      | .by_number[$m.n] = { passed: ($m.failed == null), lines: [] }
+      | .by_number[$m.n].passed = ($m.failed == null)
+      | .by_number[$m.n].lines |= (. // [])
     elif .current != null and ($line | test("^#( |$)")) then
       .by_number[.current].lines += [$line | sub("^# ?"; "")]
     else
@@ -38,12 +43,12 @@ check_list as $list
         score: (if $r.passed then $c.points else 0 end),
         max_score: $c.points,
         status: (if $r.passed then "passed" else "failed" end),
-        output: (if $r == null then $not_run
+        output: (if $r.passed == null then $not_run
                  else ($r.lines | for_students | join("\n")) end),
         tags: [$c.lab],
         visibility: "visible",
         lab: $c.lab,
-        ran: ($r != null)
+        ran: ($r.passed != null)
       } ]
 | . as $tests
 | {

@@ -2,8 +2,6 @@
  * peer: the grader's own test peer, for what socat and nc cannot do.
  *
  *   peer stale PATH                  leave a stale socket file at PATH
- *   peer hold ENDPOINT               connect, print "connected", wait for EOF on
- *                                    stdin, close
  *   peer send-close ENDPOINT BYTES   connect, send BYTES, close without reading
  *   peer vanish ENDPOINT BYTES       send up to BYTES, read a little, close mid-echo
  *   peer slow-reader ENDPOINT BYTES  send BYTES while reading the echo slowly,
@@ -209,18 +207,6 @@ static int leave_stale(const char *path)
     return 0; /* exit without unlink: the file stays, nobody listens */
 }
 
-static int hold(const char *endpoint)
-{
-    int fd = connect_to(endpoint);
-    printf("connected\n");
-    fflush(stdout);
-    char c;
-    while (read(STDIN_FILENO, &c, 1) > 0 || errno == EINTR)
-        ;
-    close(fd);
-    return 0;
-}
-
 static int send_close(const char *endpoint, size_t bytes)
 {
     int fd = connect_to(endpoint);
@@ -261,15 +247,13 @@ int main(int argc, char *argv[])
 {
     if (argc == 3 && strcmp(argv[1], "stale") == 0)
         return leave_stale(argv[2]);
-    if (argc == 3 && strcmp(argv[1], "hold") == 0)
-        return hold(argv[2]);
     if (argc == 4 && strcmp(argv[1], "send-close") == 0)
         return send_close(argv[2], parse_size(argv[3]));
     if (argc == 4 && strcmp(argv[1], "vanish") == 0)
         return vanish(argv[2], parse_size(argv[3]));
     if (argc == 4 && strcmp(argv[1], "slow-reader") == 0)
         return slow_reader(argv[2], parse_size(argv[3]));
-    fprintf(stderr, "usage: peer stale PATH | hold EP | send-close EP BYTES |"
+    fprintf(stderr, "usage: peer stale PATH | send-close EP BYTES |"
                     " vanish EP BYTES | slow-reader EP BYTES\n");
     return 2;
 }
