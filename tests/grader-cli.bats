@@ -1,0 +1,174 @@
+#!/usr/bin/env bats
+# grader/grade's command line and output formats, as GRADER.md specifies.
+
+load test_helper
+
+setup_file() {
+  # One graded skeleton (fast: its programs exit at once), in every format.
+  export SKELETON_OUT=$BATS_FILE_TMPDIR
+  local format
+  for format in json junit tap human; do
+    "$ROOT/grader/grade" --submission "$ROOT/labs" --format "$format" --jobs 32 01 \
+      >"$SKELETON_OUT/skeleton.$format" 2>"$SKELETON_OUT/skeleton.$format.err" || true
+  done
+}
+
+@test "the JSON output has every field Gradescope reads, and no others" {
+  run jq -e '
+    (keys == ["execution_time", "max_score", "output", "score", "tests"]) and
+    (.score | type == "number") and (.max_score | type == "number") and
+    (.execution_time | type == "number") and (.output | type == "string") and
+    (.tests | length > 0) and
+    all(.tests[];
+      (keys == ["max_score", "name", "number", "output", "score", "status", "tags", "visibility"]) and
+      (.name | type == "string") and (.number | test("^[0-9]{2}\\.[0-9]+$")) and
+      (.score | type == "number") and (.max_score | type == "number") and
+      (.score <= .max_score) and (.status == "passed" or .status == "failed") and
+      (.output | type == "string") and (.tags | type == "array" and all(type == "string")) and
+      (.visibility | IN("visible", "hidden", "after_due_date", "after_published")))
+  ' "$SKELETON_OUT/skeleton.json"
+  assert_success
+}
+
+@test "the score is the sum of the checks' scores" {
+  run jq -e '.score == ([.tests[].score] | add) and .max_score == ([.tests[].max_score] | add)' \
+    "$SKELETON_OUT/skeleton.json"
+  assert_success
+}
+
+@test "the gradescope format is the same document as json" {
+  "$GRADE" --submission "$ROOT/labs" --format gradescope --jobs 32 01 >"$BATS_TEST_TMPDIR/gs.json" || true
+  assert_equal "$(jq -c '.tests | map([.number, .status])' "$BATS_TEST_TMPDIR/gs.json")" \
+    "$(jq -c '.tests | map([.number, .status])' "$SKELETON_OUT/skeleton.json")"
+}
+
+@test "the JUnit output is well-formed XML with one suite per lab" {
+  run xmllint --noout "$SKELETON_OUT/skeleton.junit"
+  assert_success
+  run xmllint --xpath 'count(//testsuite)' "$SKELETON_OUT/skeleton.junit"
+  assert_output 1
+  run xmllint --xpath 'count(//testcase)' "$SKELETON_OUT/skeleton.junit"
+  assert_output "$(jq '.tests | length' "$SKELETON_OUT/skeleton.json")"
+  run xmllint --xpath 'count(//testcase/failure)' "$SKELETON_OUT/skeleton.junit"
+  assert_output "$(jq '[.tests[] | select(.status == "failed")] | length' "$SKELETON_OUT/skeleton.json")"
+}
+
+@test "the TAP output has a plan and one line per check" {
+  run head -n 1 "$SKELETON_OUT/skeleton.tap"
+  assert_output "1..$(jq '.tests | length' "$SKELETON_OUT/skeleton.json")"
+  run grep -cE '^(not )?ok [0-9]+ ' "$SKELETON_OUT/skeleton.tap"
+  assert_output "$(jq '.tests | length' "$SKELETON_OUT/skeleton.json")"
+}
+
+@test "the human report shows each failure's evidence, hint and book section" {
+  run cat "$SKELETON_OUT/skeleton.human"
+  assert_output --partial 'FAIL 01.3'
+  assert_output --partial 'seen: '
+  assert_output --partial 'hint: '
+  assert_output --partial 'read: Chapter 5, "Server lifecycle": chapters/05-lifecycle.md#server-lifecycle'
+  assert_output --partial 'score: 2/'
+  refute_output --partial 'in test file'
+}
+
+@test "a failed check's output keeps no bats internals" {
+  run jq -r '.tests[].output' "$SKELETON_OUT/skeleton.json"
+  refute_output --partial 'in test file'
+  refute_output --partial 'from function'
+}
+
+@test "exit status 1 when a check fails, 0 when all pass" {
+  run "$GRADE" --submission "$ROOT/labs" --format json --jobs 32 01
+  assert_equal "$status" 1
+}
+
+@test "a missing lab folder is graded, scores 0 and says which file is missing" {
+  mkdir -p "$BATS_TEST_TMPDIR/empty"
+  run "$GRADE" --submission "$BATS_TEST_TMPDIR/empty" --format json --jobs 32 01
+  assert_equal "$status" 1
+  assert_equal "$(jq .score <<<"$output")" 0
+  assert_equal "$(jq -r '.tests[0].output' <<<"$output" | grep -c 'uds-echo-server.c is missing')" 1
+}
+
+@test "a program that does not compile scores 0 and its compiler errors are shown" {
+  mkdir -p "$BATS_TEST_TMPDIR/sub/01-uds-echo"
+  cp "$ROOT/solutions/01-uds-echo/"*.c "$BATS_TEST_TMPDIR/sub/01-uds-echo/"
+  printf 'this is not C;\n' >>"$BATS_TEST_TMPDIR/sub/01-uds-echo/uds-echo-server.c"
+  run "$GRADE" --submission "$BATS_TEST_TMPDIR/sub" --format json --jobs 32 01
+  assert_equal "$status" 1
+  run jq -r '.tests[0].output' <<<"$output"
+  assert_output --partial 'error:'
+  assert_output --partial 'did not compile'
+}
+
+@test "--output writes the document to a file and a summary to stdout" {
+  run "$GRADE" --submission "$ROOT/labs" --format json --output "$BATS_TEST_TMPDIR/out.json" --jobs 32 01
+  assert_equal "$status" 1
+  assert_output --partial '01-uds-echo'
+  run jq -e '.tests | length > 0' "$BATS_TEST_TMPDIR/out.json"
+  assert_success
+}
+
+@test "a lab can be named by number or by folder name" {
+  run "$GRADE" --submission "$ROOT/labs" --format json --jobs 32 01-uds-echo
+  assert_equal "$(jq -r '.tests[0].tags[0]' <<<"$output")" 01-uds-echo
+}
+
+@test "an unknown lab is a usage error (exit 2)" {
+  run "$GRADE" --format json 99
+  assert_equal "$status" 2
+  assert_output --partial "no lab '99'"
+}
+
+@test "an unknown format or option is a usage error (exit 2)" {
+  run "$GRADE" --format yaml 01
+  assert_equal "$status" 2
+  run "$GRADE" --frobnicate 01
+  assert_equal "$status" 2
+}
+
+@test "a missing submission folder is an error of use (exit 2)" {
+  run "$GRADE" --submission "$BATS_TEST_TMPDIR/nowhere" 01
+  assert_equal "$status" 2
+  assert_output --partial 'no submission folder'
+}
+
+@test "a missing tool is named with its Debian package (exit 2)" {
+  mkdir -p "$BATS_TEST_TMPDIR/bin"
+  local tool
+  for tool in bash cc jq timeout setsid pgrep parallel bats mktemp dirname nproc cat date; do
+    ln -s "$(command -v "$tool")" "$BATS_TEST_TMPDIR/bin/$tool"
+  done
+  PATH=$BATS_TEST_TMPDIR/bin run "$GRADE" 01
+  assert_equal "$status" 2
+  assert_output --partial 'strace is not installed (Debian package: strace)'
+}
+
+@test "the grader leaves no temporary files or processes behind" {
+  local before after
+  before=$(ls -d /tmp/g.* 2>/dev/null | sort)
+  "$GRADE" --submission "$ROOT/labs" --format json --jobs 32 01 >/dev/null || true
+  after=$(ls -d /tmp/g.* 2>/dev/null | sort)
+  assert_equal "$after" "$before"
+}
+
+@test "every section a hint points to exists in the book's chapters" {
+  local ref chapter anchor ids
+  for ref in $(grep -ho '[0-9a-z][0-9a-z]*-[a-z0-9-]*#[a-z0-9_-]*' "$ROOT"/grader/checks/*.bats | sort -u); do
+    chapter=${ref%%#*} anchor=${ref#*#}
+    [[ -f $ROOT/chapters/$chapter.md ]] || fail "hint points to chapters/$chapter.md, which does not exist"
+    ids=$(awk '/^```/ { f = !f } !f && /^#+ / { t = $0; sub(/^#+ +/, "", t); t = tolower(t); gsub(/[^a-z0-9 _-]/, "", t); gsub(/ /, "-", t); print t }' \
+      "$ROOT/chapters/$chapter.md")
+    grep -qx -- "$anchor" <<<"$ids" || fail "hint points to $ref: no such heading"
+  done
+}
+
+@test "the lab README's table of checks matches the grader's points" {
+  local lab table from_grader
+  for lab in "$ROOT"/grader/checks/[0-9][0-9]-*.bats; do
+    lab=$(basename "$lab" .bats)
+    table=$(sed -n 's/^| \([0-9][0-9]\.[0-9]*\) | \(.*\) | *\([0-9]*\) |$/\1 \2 \3/p' "$ROOT/labs/$lab/README.md")
+    from_grader=$(sed -n 's/^@test "\(.*\) \[\([0-9]*\) pts\{0,1\}\]" {$/\1 \2/p' "$ROOT/grader/checks/$lab.bats" |
+      awk -v n="${lab%%-*}" '{ print n "." NR " " $0 }')
+    assert_equal "$table" "$from_grader"
+  done
+}

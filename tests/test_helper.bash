@@ -1,0 +1,63 @@
+# Shared by the project's own tests (tests/*.bats): they grade submissions
+# made from the reference solutions, the skeletons and the catalogue in
+# tests/cases/, and look at what the grader says.
+
+bats_require_minimum_version 1.5.0
+load '/usr/lib/bats/bats-support/load'
+load '/usr/lib/bats/bats-assert/load'
+
+ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+GRADE=$ROOT/grader/grade
+
+# submission_from LAB SOURCE: a submission folder holding LAB copied from
+# SOURCE (solutions, labs, or a tests/cases/LAB/NAME folder, which holds
+# either a bug.patch against the solution or whole .c files). Prints its path.
+submission_from() {
+  local lab=$1 source=$2 dir
+  dir=$(mktemp -d "$BATS_TEST_TMPDIR/sub.XXXX")
+  mkdir -p "$dir/$lab"
+  case $source in
+    solutions | labs) cp "$ROOT/$source/$lab/"*.c "$dir/$lab/" ;;
+    *)
+      if [[ -f $ROOT/$source/bug.patch ]]; then
+        cp "$ROOT/solutions/$lab/"*.c "$dir/$lab/"
+        patch --quiet -p1 -d "$dir/$lab" <"$ROOT/$source/bug.patch" || return 1
+      else
+        cp "$ROOT/$source/"*.c "$dir/$lab/"
+      fi
+      ;;
+  esac
+  printf '%s' "$dir"
+}
+
+# grade_json LAB SOURCE: grade it; the Gradescope document lands in
+# $BATS_TEST_TMPDIR/result.json and GRADE_STATUS holds the exit status.
+grade_json() {
+  local dir
+  dir=$(submission_from "$1" "$2")
+  GRADE_STATUS=0
+  "$GRADE" --submission "$dir" --format json --jobs 32 "$1" >"$BATS_TEST_TMPDIR/result.json" || GRADE_STATUS=$?
+  RESULT=$BATS_TEST_TMPDIR/result.json
+}
+
+# failed_checks: the names of the failed checks in RESULT, one per line.
+failed_checks() {
+  jq -r '.tests[] | select(.status == "failed") | .name' "$RESULT"
+}
+
+# assert_only_fails LAB CASE CHECK: the case loses CHECK's points and no other.
+assert_only_fails() {
+  grade_json "$1" "tests/cases/$1/$2"
+  run failed_checks
+  assert_output "$3"
+  assert_equal "$GRADE_STATUS" 1
+}
+
+# assert_full_marks LAB SOURCE: every check passes, exit status 0.
+assert_full_marks() {
+  grade_json "$1" "$2"
+  run failed_checks
+  assert_output ''
+  assert_equal "$(jq '.score == .max_score and .max_score > 0' "$RESULT")" true
+  assert_equal "$GRADE_STATUS" 0
+}
