@@ -35,7 +35,7 @@ progress:
 	@grader/grade --format human --summary $(LAB); test $$? -ne 2
 
 ## test: the project's own tests (grader proven right, book checked)
-test: deps test-grader check-book test-book
+test: deps test-grader check-book test-book test-docker
 
 test-grader:
 	@bats --jobs 2 tests/
@@ -45,3 +45,5 @@ bench:
 	@tools/bench-grade
 
 include book/book.mk
+
+include docker/docker.mk

@@ -110,11 +110,11 @@ long_path() {
     05-lifecycle#short-reads-and-short-writes
   needs server
   start_unix_server 30 "$T/echo.sock"
-  run_program 20 peer "$GRADER_TOOLS/peer" slow-reader "$T/echo.sock" 16777216
+  run_program 20 peer "$GRADER_TOOLS/peer" slow-reader "$T/echo.sock" 4194304
   if [[ $STATUS != 0 ]]; then
     show_file "server stderr" "$T/server.err"
     fail_check "$(head -c 300 "$T/peer.out")${STATUS/124/ (timed out after 20 s)}" \
-      "all 16 MiB echoed, in order, to a client that reads slowly"
+      "all 4 MiB echoed, in order, to a client that reads slowly"
   fi
 }
 
