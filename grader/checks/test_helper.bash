@@ -107,6 +107,10 @@ setup() {
   CHECK_READ=()
   GROUPS_STARTED=()
   T=$(mktemp -d "$GRADER_TMP/c.XXXX")
+  # The student's code may write here and nowhere else (lib/sandbox); the
+  # grader's own sockets and files here are open to it (umask 000).
+  [[ ${GRADER_SANDBOX:-} == root ]] && chown "$GRADER_UID:$GRADER_UID" "$T"
+  umask 000
   cd "$T" || return 1
 }
 
@@ -124,17 +128,21 @@ teardown() {
   cd / && rm -rf "$T"
 }
 
-# spawn LIMIT NAME [WRAPPER... --] PROGRAM ARGS...: start a process in a new
+# spawn LIMIT NAME [WRAPPER...] PROGRAM ARGS...: start a process in a new
 # session (so a process group of its own) under `timeout -k`, stdout and
 # stderr to $T/NAME.out and $T/NAME.err, stdin from $T/NAME.in if it exists.
-# Sets SPAWNED to the group id. Never inherits bats' fd 3.
+# A command that runs a student's program (directly or under strace or
+# valgrind) runs in lib/sandbox. Sets SPAWNED to the group id. Never
+# inherits bats' fd 3.
 spawn() {
   local limit=$1 name=$2
   shift 2
-  local input=/dev/null
+  local input=/dev/null arg sandbox=()
   [[ -e "$T/$name.in" ]] && input="$T/$name.in"
-  ulimit -f 262144 # 128 MiB per file written: a flood cannot fill the disk
-  setsid timeout -k 1 "$limit" "$@" <"$input" >"$T/$name.out" 2>"$T/$name.err" 3>&- &
+  for arg in "$@"; do
+    [[ $arg == "$GRADER_BIN"/* ]] && sandbox=("$GRADER_LIB/sandbox")
+  done
+  setsid timeout -k 1 "$limit" "${sandbox[@]}" "$@" <"$input" >"$T/$name.out" 2>"$T/$name.err" 3>&- &
   SPAWNED=$!
   GROUPS_STARTED+=("$SPAWNED")
 }
