@@ -2,7 +2,8 @@
 # The grader image: its entrypoint, its user, its packages, the CI output
 # (JUnit, points), and the Gradescope autograder run inside it. Needs the
 # image, so `make docker-test` runs these after building it (with
-# WORKBOOK_DOCKER_TEST=1); in a plain `bats tests/` they skip.
+# WORKBOOK_DOCKER_TEST=1); in a plain `bats tests/` they skip, except the
+# last ones, which read the devcontainer and workflow files only.
 
 load test_helper
 
@@ -17,7 +18,7 @@ setup_file() {
   "$GRADE" --submission "$ROOT/labs" --format json --jobs 16 >"$BATS_FILE_TMPDIR/skeleton.json" || true
 }
 
-setup() {
+needs_image() {
   [[ ${WORKBOOK_DOCKER_TEST:-} == 1 ]] || skip "needs the image: run by make docker-test"
 }
 
@@ -51,6 +52,7 @@ valid_results() {
 }
 
 @test "with labs mounted at /submission it prints the human report, even without a terminal" {
+  needs_image
   local sub=$BATS_TEST_TMPDIR/sub
   cp -r "$ROOT/labs" "$sub" && readable "$sub"
   run in_image -v "$sub:/submission:ro" --
@@ -67,6 +69,7 @@ valid_results() {
 }
 
 @test "flags after the image name go to grader/grade" {
+  needs_image
   local sub=$BATS_TEST_TMPDIR/sub
   cp -r "$ROOT/labs" "$sub" && readable "$sub"
   in_image -v "$sub:/submission:ro" -- "${LAB%%-*}" --format json >"$BATS_TEST_TMPDIR/out.json" || true
@@ -80,12 +83,14 @@ valid_results() {
 }
 
 @test "without a submission it says how to mount one" {
+  needs_image
   run in_image --
   assert_failure 2
   assert_output --partial '-v "$PWD/labs:/submission:ro"'
 }
 
 @test "the grader runs as an unprivileged user" {
+  needs_image
   run in_image --entrypoint id -- -u
   assert_success
   refute_output 0
@@ -94,6 +99,7 @@ valid_results() {
 }
 
 @test "the image has every package in grader/packages.txt" {
+  needs_image
   local packages
   packages=$(sed -e 's/#.*//' "$ROOT/grader/packages.txt" | xargs)
   run in_image --entrypoint bash -- -c "dpkg-query -W -f='\${Status}\n' $packages 2>&1 | grep -vc '^install ok installed$'"
@@ -101,11 +107,13 @@ valid_results() {
 }
 
 @test "the student's code cannot reach the network" {
+  needs_image
   run in_image --entrypoint bash -- -c 'ip -o link show | grep -vc "lo:"'
   assert_output 0
 }
 
 @test "ci-grade writes results.json, JUnit XML that parses and a summary, and prints the points" {
+  needs_image
   local sub=$BATS_TEST_TMPDIR/sub out=$BATS_TEST_TMPDIR/out
   cp -r "$ROOT/labs" "$sub" && readable "$sub"
   mkdir -p "$out" && chmod 777 "$out"
@@ -130,6 +138,20 @@ valid_results() {
   assert_output "## Grader: $score/$max points"
 }
 
+@test "grade-all runs inside the image too" {
+  needs_image
+  local class=$BATS_TEST_TMPDIR/class out=$BATS_TEST_TMPDIR/grades
+  mkdir -p "$class" "$out" && chmod 777 "$out"
+  cp -r "$ROOT/labs" "$class/alice" && mkdir "$class/bob"
+  readable "$class"
+  run in_image -v "$class:/submissions:ro" -v "$out:/grades" --entrypoint /opt/workbook/grader/grade-all -- \
+    /submissions --output /grades
+  assert_success
+  run cat "$out/grades.csv"
+  assert_line --index 1 "\"alice\",$(jq -r '[.tests | group_by(.tags[0])[] | map(.score) | add] | join(",")' "$BATS_FILE_TMPDIR/skeleton.json"),$(jq .score "$BATS_FILE_TMPDIR/skeleton.json")"
+  assert_line --index 2 --regexp '^"bob",(0,)+0$'
+}
+
 # gradescope ZIP SUBMISSION [VISIBILITY_LINE]: what Gradescope does: unpack
 # the zip in /autograder/source, run setup.sh and then run_autograder as root
 # with the submission in /autograder/submission. Leaves results.json in
@@ -147,6 +169,7 @@ gradescope() {
 }
 
 @test "make gradescope builds autograder.zip with setup.sh and run_autograder at its root" {
+  needs_image
   run make -s -C "$ROOT" gradescope
   assert_success
   run unzip -Z1 "$ROOT/build/gradescope/autograder.zip"
@@ -159,6 +182,7 @@ gradescope() {
 }
 
 @test "Gradescope: run_autograder in the image grades a folder of lab folders and writes a valid results.json" {
+  needs_image
   local zip=$BATS_TEST_TMPDIR/autograder.zip sub=$BATS_TEST_TMPDIR/submission
   "$ROOT/docker/gradescope/make-zip" "$zip" >/dev/null
   cp -r "$ROOT/solutions" "$sub"
@@ -172,6 +196,7 @@ gradescope() {
 }
 
 @test "Gradescope: a one-lab zip takes the lab's loose .c files, and hides what visibility.conf hides" {
+  needs_image
   local zip=$BATS_TEST_TMPDIR/autograder.zip sub=$BATS_TEST_TMPDIR/submission
   "$ROOT/docker/gradescope/make-zip" "$zip" "${LAB%%-*}" >/dev/null
   mkdir -p "$sub" && cp "$ROOT/labs/$LAB/"*.c "$sub/"
@@ -192,6 +217,7 @@ gradescope() {
 }
 
 @test "Gradescope: a submission with nothing gradable still gets a valid results.json scoring 0" {
+  needs_image
   local zip=$BATS_TEST_TMPDIR/autograder.zip sub=$BATS_TEST_TMPDIR/submission
   "$ROOT/docker/gradescope/make-zip" "$zip" >/dev/null
   mkdir -p "$sub" && echo "my homework" >"$sub/notes.txt"
@@ -201,4 +227,29 @@ gradescope() {
   assert_success
   run jq .score "$BATS_TEST_TMPDIR/results/results.json"
   assert_output 0
+}
+
+@test "the devcontainer builds the Dockerfile's dev stage from the repository root" {
+  run jq -r '.build | "\(.dockerfile) \(.context) \(.target)"' "$ROOT/.devcontainer/devcontainer.json"
+  assert_output "../docker/Dockerfile .. dev"
+  run grep -E '^FROM .* AS dev$' "$ROOT/docker/Dockerfile"
+  assert_success
+}
+
+@test "the Classroom workflow is valid YAML that Classroom reads points from" {
+  command -v python3 >/dev/null && python3 -c 'import yaml' 2>/dev/null || skip "python3-yaml is not installed"
+  local file=$ROOT/docker/classroom/.github/workflows/grade.yml
+  run python3 -c '
+import sys, yaml
+w = yaml.safe_load(open(sys.argv[1]))
+assert w["name"] == "Autograding Tests", w["name"]
+assert list(w["jobs"]) == ["run-autograding-tests"], list(w["jobs"])
+steps = w["jobs"]["run-autograding-tests"]["steps"]
+run = " ".join(s.get("run", "") for s in steps)
+assert "--network none" in run and "ci-grade" in run and "labs:/submission:ro" in run
+assert any("junit" in str(s.get("with", {})) for s in steps)
+print("ok")' "$file"
+  assert_output ok
+  run python3 -c 'import sys, yaml; yaml.safe_load(open(sys.argv[1])); print("ok")' "$ROOT/docker/classroom/publish-image.yml"
+  assert_output ok
 }
