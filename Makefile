@@ -38,7 +38,7 @@ progress:
 test: deps test-grader check-book test-book test-docker
 
 test-grader:
-	@bats --jobs 2 tests/
+	@bats --jobs 4 --no-parallelize-across-files tests/
 
 ## bench: print how long grading takes
 bench:

@@ -109,7 +109,7 @@ setup() {
   T=$(mktemp -d "$GRADER_TMP/c.XXXX")
   # The student's code may write here and nowhere else (lib/sandbox); the
   # grader's own sockets and files here are open to it (umask 000).
-  [[ ${GRADER_SANDBOX:-} == root ]] && chown "$GRADER_UID:$GRADER_UID" "$T"
+  [[ -n ${GRADER_DROP_UID:-} ]] && chown "$GRADER_DROP_UID:$GRADER_DROP_UID" "$T"
   umask 000
   cd "$T" || return 1
 }
@@ -145,6 +145,32 @@ spawn() {
   setsid timeout -k 1 "$limit" "${sandbox[@]}" "$@" <"$input" >"$T/$name.out" 2>"$T/$name.err" 3>&- &
   SPAWNED=$!
   GROUPS_STARTED+=("$SPAWNED")
+}
+
+# describe_status STATUS [LIMIT]: an exit status in words a student reads.
+describe_status() {
+  local status=$1 limit=${2:-}
+  case $status in
+    124) printf 'timed out after %s s' "${limit:-its time limit}" ;;
+    137) printf 'killed (SIGKILL)%s' "${limit:+, still running after $limit s}" ;;
+    still-running) printf 'still running' ;;
+    *)
+      if [[ $status =~ ^[0-9]+$ ]] && ((status > 128 && status < 160)); then
+        local name
+        name=SIG$(kill -l $((status - 128)) 2>/dev/null)
+        case $name in
+          SIGXFSZ) printf 'killed by SIGXFSZ: it wrote more than %s MiB to a file or to its output' "${GRADER_MAX_FILE_MIB:-64}" ;;
+          SIGXCPU) printf 'killed by SIGXCPU: it used more than %s s of CPU time' "${GRADER_MAX_CPU_SECONDS:-60}" ;;
+          SIGSEGV) printf 'crashed with SIGSEGV (an invalid memory access)' ;;
+          SIGABRT) printf 'aborted (SIGABRT)' ;;
+          SIGPIPE) printf 'killed by SIGPIPE (it wrote to a socket whose reader had gone)' ;;
+          *) printf 'killed by %s' "$name" ;;
+        esac
+      else
+        printf 'exit status %s' "$status"
+      fi
+      ;;
+  esac
 }
 
 # finish PGID [SECONDS]: wait for the group's leader; sets STATUS (124 on the
@@ -229,7 +255,7 @@ wait_unix_listening() {
     if ! kill -0 "$pgid" 2>/dev/null; then
       finish "$pgid"
       show_file "server stderr" "$T/server.err"
-      fail_check "the server exited with status $STATUS before listening on $path" \
+      fail_check "the server stopped ($(describe_status "$STATUS")) before listening on $path" \
         "the server listening on $path"
       return 1
     fi

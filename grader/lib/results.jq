@@ -25,6 +25,9 @@ def reports:
       | .current = $m.n
       | .by_number[$m.n].passed = ($m.failed == null)
       | .by_number[$m.n].lines |= (. // [])
+      | if ($line | test("# timeout after [0-9]+s$")) then
+          .by_number[$m.n].lines += ["reason: the check ran out of time (\($line | capture("# timeout after (?<s>[0-9]+)s$").s) s)"]
+        else . end
     elif .current != null and ($line | test("^#( |$)")) then
       .by_number[.current].lines += [$line | sub("^# ?"; "")]
     else

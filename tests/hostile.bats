@@ -1,0 +1,128 @@
+#!/usr/bin/env bats
+# The grader survives hostile submissions (GRADER.md, "Untrusted code"): each
+# case in tests/hostile/ is a lab-01 submission that attacks the grader. For
+# each: the grader's exit status, its wall time within the bound README.md
+# states, a complete results file with the lab's checks at 0 and a reason, no
+# process left behind, and nothing changed outside the sandbox.
+
+load test_helper
+
+BOUND=330 # seconds: compile (30 s) + one lab's checks (300 s), README.md
+
+
+# grade_hostile CASE: grade tests/hostile/CASE; sets GRADE_STATUS, ELAPSED,
+# RESULT, and checks the guarantees that hold for every case.
+grade_hostile() {
+  local sub marker changed
+  sub=$(submission_from 01-uds-echo "tests/hostile/$1")
+  marker=$BATS_TEST_TMPDIR/marker
+  touch "$marker"
+  sleep 0.01
+  # The grader's work area goes here, and every process it starts inherits
+  # HOSTILE_RUN, so that this test finds what its own grading left behind.
+  mkdir -p "$BATS_TEST_TMPDIR/w"
+  local dir=$BATS_TEST_TMPDIR/w
+  while [[ $dir != / ]]; do chmod o+x "$dir"; dir=$(dirname "$dir"); done
+  export GRADER_TMPDIR=$BATS_TEST_TMPDIR/w HOSTILE_RUN=$BATS_TEST_TMPDIR
+  RESULT=$BATS_TEST_TMPDIR/result.json
+  local start=$SECONDS
+  GRADE_STATUS=0
+  timeout -k 5 $((BOUND + 60)) "$GRADE" --submission "$sub" --format json --output "$RESULT" 01 \
+    >"$BATS_TEST_TMPDIR/stdout" 2>"$BATS_TEST_TMPDIR/stderr" || GRADE_STATUS=$?
+  ELAPSED=$((SECONDS - start))
+
+  assert_equal "$GRADE_STATUS" 1
+  ((ELAPSED <= BOUND)) || fail "grading took ${ELAPSED} s, over the ${BOUND} s bound"
+
+  # A complete, valid results file: every check listed, every failure explained.
+  run jq -e --argjson n "$(grep -c '^@test ' "$ROOT/grader/checks/01-uds-echo.bats")" '
+    (.tests | length == $n) and .score <= 2 and
+    all(.tests[] | select(.status == "failed"); .output | length > 0)' "$RESULT"
+  assert_success
+
+  # Nothing left running that this grading started.
+  sleep 0.5
+  local pid leftovers=()
+  for pid in /proc/[0-9]*; do
+    grep -qsz "^HOSTILE_RUN=$BATS_TEST_TMPDIR\$" "$pid/environ" && leftovers+=("$(tr '\0' ' ' <"$pid/cmdline")")
+  done
+  assert_equal "${leftovers[*]}" ''
+
+  # Nothing changed outside the sandbox: the submission, the repository, the
+  # home directory, /tmp's grader work areas.
+  changed=$(find "$sub" "$ROOT" "$HOME" -maxdepth 3 -newer "$marker" \
+    -not -path "$ROOT/build*" -not -path "$ROOT/.git*" -not -path "$sub" 2>/dev/null |
+    grep -v -e "^$HOME/\.cache" -e "^$HOME/\.local" -e "^$HOME/\.parallel" || true)
+  assert_equal "$changed" ''
+  [[ ! -e $HOME/results.json ]] || fail "a results file was planted in $HOME"
+  run ls -A "$GRADER_TMPDIR"
+  assert_output ''
+}
+
+# reason_for CHECK-NUMBER: the output the student sees for that check.
+reason_for() {
+  jq -r --arg n "$1" '.tests[] | select(.number == $n) | .output' "$RESULT"
+}
+
+@test "a submission that does not compile scores 0 with the compiler's errors" {
+  grade_hostile does-not-compile
+  run reason_for 01.1
+  assert_output --partial 'error:'
+}
+
+@test "a source that makes the compiler read /dev/zero is stopped" {
+  grade_hostile compile-hang
+  run reason_for 01.1
+  assert_output --regexp 'did not (compile|finish)'
+}
+
+@test "an infinite loop that ignores signals is killed at each check's time limit" {
+  grade_hostile infinite-loop
+  run reason_for 01.19
+  assert_output --partial 'listening'
+}
+
+@test "a server that sleeps holding its socket and ignores SIGTERM is killed" {
+  grade_hostile sleeps-holding-socket
+  run reason_for 01.19
+  assert_output --partial 'still running 3 s later'
+}
+
+@test "a fork bomb is contained by the process limit" {
+  [[ $(id -u) == 0 ]] || skip "needs root: only a uid of its own makes RLIMIT_NPROC bind without a cgroup"
+  grade_hostile fork-bomb
+}
+
+@test "a daemon that escaped its process group with setsid is killed" {
+  grade_hostile daemonises
+}
+
+@test "a flood of output is cut at the file size limit" {
+  grade_hostile floods-output
+  run reason_for 01.8
+  assert_output --partial 'SIGXFSZ'
+}
+
+@test "a file that grows without end is cut at the file size limit" {
+  grade_hostile fills-disk
+}
+
+@test "fake results files planted around the sandbox change nothing" {
+  [[ $(id -u) == 0 ]] || skip "needs root: as the same user, student code can write wherever the grader can"
+  grade_hostile fake-results
+}
+
+@test "a program deleting the directories above it changes nothing outside its sandbox" {
+  [[ $(id -u) == 0 ]] || skip "needs root: as the same user, student code can delete what the grader owns"
+  grade_hostile deletes-parent
+}
+
+@test "a program that kills its parent does not stop the grader" {
+  grade_hostile kills-parent
+}
+
+@test "kill(-1, SIGKILL) reaches only the submission's own PID namespace" {
+  [[ $(id -u) == 0 ]] || unshare --user --map-current-user --pid --fork true 2>/dev/null ||
+    skip "no PID namespace here: kill(-1) would reach every process of this user"
+  grade_hostile kills-everyone
+}

@@ -1,0 +1,2 @@
+/* Hostile: not C at all. */
+int main(void) { this is not C; }
