@@ -50,9 +50,10 @@ grade_hostile() {
 
   # Nothing changed outside the sandbox: the submission, the repository, the
   # home directory, /tmp's grader work areas.
-  changed=$(find "$sub" "$ROOT" "$HOME" -maxdepth 3 -newer "$marker" \
-    -not -path "$ROOT/build*" -not -path "$ROOT/.git*" -not -path "$sub" 2>/dev/null |
-    grep -v -e "^$HOME/\.cache" -e "^$HOME/\.local" -e "^$HOME/\.parallel" || true)
+  changed=$({
+    find "$sub" "$ROOT" -maxdepth 3 -newer "$marker" -not -path "$ROOT/build*" -not -path "$ROOT/.git*"
+    find "$HOME" -maxdepth 1 -type f -newer "$marker"
+  } 2>/dev/null)
   assert_equal "$changed" ''
   [[ ! -e $HOME/results.json ]] || fail "a results file was planted in $HOME"
   run ls -A "$GRADER_TMPDIR"
