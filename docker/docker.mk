@@ -31,5 +31,6 @@ gradescope:
 
 ## docker-clean: remove the image, the base image and podman's private storage
 docker-clean:
-	@if [ -d build/podman ]; then PODMAN_TIMEOUT=300 docker/podman system reset --force >/dev/null 2>&1 || true; rm -rf build/podman; fi
+	@if [ -d build/podman ]; then PODMAN_TIMEOUT=300 docker/podman system reset --force >/dev/null 2>&1 || true; \
+	  rm -rf build/podman "$$(docker/podman --workbook-run-dir)"; fi
 	@echo "Removed build/podman/."
