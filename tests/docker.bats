@@ -31,6 +31,12 @@ in_image() {
   "$ROOT/docker/podman" run --rm --network none --name "wbtest-$$-$BATS_TEST_NUMBER" "${options[@]}" "$IMAGE" "$@"
 }
 
+# A container that outlived its time limit is removed.
+teardown() {
+  [[ ${WORKBOOK_DOCKER_TEST:-} == 1 ]] || return 0
+  PODMAN_TIMEOUT=60 "$ROOT/docker/podman" rm -f --ignore "wbtest-$$-$BATS_TEST_NUMBER" >/dev/null 2>&1 || true
+}
+
 # readable DIR: let the image's unprivileged user read DIR (bats' temporary
 # folders are private to root).
 readable() {
