@@ -314,7 +314,7 @@ long_path() {
   needs server
   local sig
   for sig in INT TERM; do
-    start_unix_server 10 "$T/$sig.sock"
+    start_unix_server 20 "$T/$sig.sock"
     socat_echo "$T/$sig.sock" || true
     if ! stop_server "$sig" "$SERVER" || [[ $STATUS != 0 ]]; then
       show_file "server stderr" "$T/server.err"

@@ -12,6 +12,7 @@ def check_list:
 # bats' own location lines help nobody who did not write the check.
 def for_students:
   map(select(test("^\\s*\\(?(from function|in test file|in file) ") | not)
+      | select(test("\\.bash: line [0-9]+: +[0-9]+ [A-Z][a-z]+( \\(core dumped\\))? +") | not)
       | select(test("^\\s+`.*' failed( with status [0-9]+)?$") | not));
 
 def reports:
