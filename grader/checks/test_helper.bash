@@ -275,6 +275,43 @@ start_unix_server() {
   wait_unix_listening "$SERVER" "$path"
 }
 
+# free_port: a TCP and UDP port nobody on this machine uses right now, picked
+# at random so that gradings running side by side do not collide.
+free_port() {
+  local port used
+  used=$(ss -Htuan 2>/dev/null | awk '{ n = split($5, a, ":"); print a[n] }' | sort -u)
+  for _ in $(seq 100); do
+    port=$((20000 + RANDOM % 40000))
+    grep -qx "$port" <<<"$used" || { echo "$port"; return 0; }
+  done
+  return 1
+}
+
+# tcp_listening PORT: some socket listens on TCP PORT (IPv4 or IPv6).
+tcp_listening() {
+  local hex
+  hex=$(printf '%04X' "$1")
+  awk -v p=":$hex" '$4 == "0A" && substr($2, length($2) - 4) == p { found = 1 } END { exit !found }' \
+    /proc/net/tcp /proc/net/tcp6
+}
+
+# wait_tcp_listening PGID PORT [SECONDS]: as wait_unix_listening, for TCP.
+wait_tcp_listening() {
+  local pgid=$1 port=$2 tries=$((${3:-10} * 100))
+  while ((tries-- > 0)); do
+    tcp_listening "$port" && return 0
+    if ! kill -0 "$pgid" 2>/dev/null; then
+      finish "$pgid"
+      show_file "server stderr" "$T/server.err"
+      fail_check "the server stopped ($(describe_status "$STATUS")) before listening on port $port" \
+        "the server listening on TCP port $port"
+      return 1
+    fi
+    sleep 0.01
+  done
+  fail_check "nothing listening on TCP port $port after ${3:-10} s" "the server listening on TCP port $port"
+}
+
 # --- Comparing output ---------------------------------------------------------
 
 # same_bytes EXPECTED ACTUAL WHAT: byte-exact comparison with a readable report.
