@@ -246,22 +246,31 @@ unix_listening() {
   awk -v p="$1" '$NF == p && $4 == "00010000" { found = 1 } END { exit !found }' /proc/net/unix
 }
 
-# wait_unix_listening PGID PATH [SECONDS]: wait until the server listens on
-# PATH. Fails with evidence if it exits or is too slow (default 10 s).
-wait_unix_listening() {
-  local pgid=$1 path=$2 tries=$((${3:-10} * 100))
+# wait_listening PGID WHAT SECONDS PROBE...: wait until PROBE succeeds (the
+# server listens on WHAT). Fails with evidence if the server stops first or
+# is too slow.
+wait_listening() {
+  local pgid=$1 what=$2 seconds=$3
+  shift 3
+  local tries=$((seconds * 100))
   while ((tries-- > 0)); do
-    unix_listening "$path" && return 0
+    "$@" && return 0
     if ! kill -0 "$pgid" 2>/dev/null; then
       finish "$pgid"
       show_file "server stderr" "$T/server.err"
-      fail_check "the server stopped ($(describe_status "$STATUS")) before listening on $path" \
-        "the server listening on $path"
+      fail_check "the server stopped ($(describe_status "$STATUS")) before listening on $what" \
+        "the server listening on $what"
       return 1
     fi
     sleep 0.01
   done
-  fail_check "nothing listening on $path after ${3:-10} s" "the server listening on $path"
+  fail_check "nothing listening on $what after $seconds s" "the server listening on $what"
+}
+
+# wait_unix_listening PGID PATH [SECONDS]: wait (default 10 s) until the
+# server listens on PATH.
+wait_unix_listening() {
+  wait_listening "$1" "$2" "${3:-10}" unix_listening "$2"
 }
 
 # start_unix_server LIMIT PATH [WRAPPER...]: start the student's server on PATH
@@ -297,19 +306,7 @@ tcp_listening() {
 
 # wait_tcp_listening PGID PORT [SECONDS]: as wait_unix_listening, for TCP.
 wait_tcp_listening() {
-  local pgid=$1 port=$2 tries=$((${3:-10} * 100))
-  while ((tries-- > 0)); do
-    tcp_listening "$port" && return 0
-    if ! kill -0 "$pgid" 2>/dev/null; then
-      finish "$pgid"
-      show_file "server stderr" "$T/server.err"
-      fail_check "the server stopped ($(describe_status "$STATUS")) before listening on port $port" \
-        "the server listening on TCP port $port"
-      return 1
-    fi
-    sleep 0.01
-  done
-  fail_check "nothing listening on TCP port $port after ${3:-10} s" "the server listening on TCP port $port"
+  wait_listening "$1" "TCP port $2" "${3:-10}" tcp_listening "$2"
 }
 
 # --- Comparing output ---------------------------------------------------------
