@@ -6,10 +6,12 @@
 
 load test_helper
 
-# labs: every lab the grader has (the columns of the gradebook).
+# labs: the labs graded here (the columns of the gradebook): the grader's
+# first two, so that the batch stays a few minutes long however many labs
+# the course grows to, and still has more than one column when it can.
 labs() {
   local file
-  for file in "$ROOT"/grader/checks/[0-9][0-9]-*.bats; do basename "$file" .bats; done
+  for file in "$ROOT"/grader/checks/[0-9][0-9]-*.bats; do basename "$file" .bats; done | head -n 2
 }
 
 # cell STUDENT COLUMN: the gradebook's value. The student's name is the only
@@ -33,10 +35,11 @@ students() {
   find "$CLASS" -mindepth 1 -maxdepth 1 -type d ! -name '.*' -printf '%f\n'
 }
 
-# lab_score JSON LAB [max]: a lab's score (or max) in a results document.
+# lab_score JSON LAB [max]: a lab's score (or max) in a results document
+# (empty when the document has no such lab).
 lab_score() {
-  jq --arg lab "$2" --arg field "${3:-score}" \
-    '[.tests[] | select(.tags[0] == $lab) | .[if $field == "max" then "max_score" else "score" end]] | add' "$1"
+  jq -r --arg lab "$2" --arg field "${3:-score}" \
+    '[.tests[] | select(.tags[0] == $lab) | .[if $field == "max" then "max_score" else "score" end]] | add // ""' "$1"
 }
 
 setup_file() {
@@ -49,7 +52,7 @@ setup_file() {
   for i in 1 2 3 4 5 6; do cp -r "$ROOT/labs" "$CLASS/skeleton-$i"; done
   # Three classic bugs, each in a copy of the solutions.
   i=0
-  for patch in "$ROOT"/tests/cases/*/*/bug.patch; do
+  for patch in $(for lab in $(labs); do ls "$ROOT"/tests/cases/"$lab"/*/bug.patch 2>/dev/null; done); do
     ((i < 3)) || break
     i=$((i + 1))
     lab=$(basename "$(dirname "$(dirname "$patch")")")
@@ -69,10 +72,10 @@ setup_file() {
   echo "not a student either" >"$CLASS/README.txt"
 
   # The reference: the skeletons graded on their own.
-  "$GRADE" --submission "$ROOT/labs" --format json --jobs 16 >"$BATS_FILE_TMPDIR/skeleton.json" || true
+  "$GRADE" --submission "$ROOT/labs" --format json --jobs 16 $(labs) >"$BATS_FILE_TMPDIR/skeleton.json" || true
 
   GRADE_ALL_STATUS=0
-  "$ROOT/grader/grade-all" "$CLASS" --output "$OUT" --jobs 2 \
+  "$ROOT/grader/grade-all" "$CLASS" --output "$OUT" --jobs 2 $(labs) \
     >"$BATS_FILE_TMPDIR/stdout" 2>"$BATS_FILE_TMPDIR/stderr" || GRADE_ALL_STATUS=$?
   export GRADE_ALL_STATUS
 }
@@ -147,7 +150,7 @@ setup_file() {
     sum=0
     for lab in $(labs); do
       assert_equal "$(cell "$student" "$lab")" "$(lab_score "$OUT/$student.json" "$lab")"
-      sum=$((sum + $(cell "$student" "$lab")))
+      sum=$((sum + $(cell "$student" "$lab")))  # every lab graded: no empty cell
     done
     assert_equal "$(cell "$student" total)" "$sum"
     assert_equal "$(jq .score "$OUT/$student.json")" "$sum"
@@ -170,7 +173,7 @@ setup_file() {
   for file in "$class"/slow/*/*.c; do
     printf '#include <unistd.h>\nint main(void) { for (;;) pause(); }\n' >"$file"
   done
-  run "$ROOT/grader/grade-all" "$class" --output "$out" --timeout 2
+  run "$ROOT/grader/grade-all" "$class" --output "$out" --timeout 2 $(labs)
   assert_failure 1
   assert_output --partial "could not be graded"
   run grep '^"slow"' "$out/grades.csv"
