@@ -173,3 +173,24 @@ setup_file() {
     assert_equal "$table" "$from_grader"
   done
 }
+
+@test "an interrupted grading leaves no process and no files behind" {
+  mkdir -p "$BATS_TEST_TMPDIR/w"
+  chmod 755 "$BATS_TEST_TMPDIR/w" "$BATS_TEST_TMPDIR" "$(dirname "$BATS_TEST_TMPDIR")" \
+    "$(dirname "$(dirname "$BATS_TEST_TMPDIR")")"
+  GRADER_TMPDIR=$BATS_TEST_TMPDIR/w "$GRADE" --submission "$ROOT/solutions" --format json 01 >/dev/null 2>&1 3>&- &
+  local grade=$! tries=100
+  # Wait until the checks are running, then interrupt.
+  until compgen -G "$BATS_TEST_TMPDIR/w/g.*/checks.stream" >/dev/null || ((tries-- == 0)); do sleep 0.1; done
+  sleep 1
+  kill -TERM "$grade"
+  wait "$grade" || true
+  sleep 1
+  local pid leftovers=()
+  for pid in /proc/[0-9]*; do
+    grep -qsz "^GRADER_WORK=$BATS_TEST_TMPDIR/w/" "$pid/environ" && leftovers+=("$(tr '\0' ' ' <"$pid/cmdline")")
+  done
+  assert_equal "${leftovers[*]}" ''
+  run ls -A "$BATS_TEST_TMPDIR/w"
+  assert_output ''
+}
