@@ -1,0 +1,431 @@
+/*
+ * frame-peer: the grader's client for length-prefixed frames (a 4-byte
+ * length in network byte order, then the payload) and for SOCK_SEQPACKET
+ * messages, answered with the payload reversed. Shared by every lab that
+ * speaks frames.
+ *
+ *   frame-peer frames EP [-s|-c] SIZE...  one frame per SIZE, each answered
+ *       before the next is sent; -s: one byte per write with 1 ms pauses
+ *       (frames over 512 bytes go in pieces of 1021 bytes after the first
+ *       and before the last 32); -c: every frame in one write, then every
+ *       reply
+ *   frame-peer oversize EP LENGTH     a header claiming LENGTH, then up to
+ *       4096 payload bytes: the server must close without replying
+ *   frame-peer cut EP BYTES           the first BYTES bytes of a frame with
+ *       a 100-byte payload, then close
+ *   frame-peer leave EP SIZE          a frame of SIZE, then close unread
+ *   frame-peer hostorder EP           exit 0 if the server reads or writes
+ *       lengths in host byte order (says which), 1 if not
+ *   frame-peer seqpacket PATH [-c] SIZE...  SOCK_SEQPACKET messages, one
+ *       reply each; -c: all sent before the first reply is read
+ *
+ * EP is a Unix socket path (it contains a '/': SOCK_STREAM) or HOST:PORT
+ * for TCP (HOST may be [v6]). Every wait is bounded (10 s). Exit status:
+ * 0 as expected, 1 not as expected (a line on stdout says what was seen),
+ * 2 usage error.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_SIZE (16u * 1024 * 1024)
+
+static int timeout_s = 10;
+
+/* outcome: print what was seen on stdout, exit 1. */
+static void outcome(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    putchar('\n');
+    exit(1);
+}
+
+static void usage(void)
+{
+    fprintf(stderr, "usage: frame-peer frames EP [-s|-c] SIZE... | oversize EP LENGTH |"
+                    " cut EP BYTES | leave EP SIZE | hostorder EP | seqpacket PATH [-c] SIZE...\n");
+    exit(2);
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+    while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+        ;
+}
+
+static void set_timeouts(int fd, int seconds)
+{
+    struct timeval tv = { seconds, 0 };
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+}
+
+static int connect_tcp(const char *ep)
+{
+    char host[256];
+    const char *colon = strrchr(ep, ':');
+    if (!colon || (size_t)(colon - ep) >= sizeof host)
+        usage();
+    memcpy(host, ep, (size_t)(colon - ep));
+    host[colon - ep] = '\0';
+    char *h = host;
+    if (h[0] == '[') {
+        h++;
+        h[strcspn(h, "]")] = '\0';
+    }
+    struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res, *ai;
+    int rc = getaddrinfo(h, colon + 1, &hints, &res);
+    if (rc != 0)
+        outcome("%s: %s", ep, gai_strerror(rc));
+    int fd = -1, err = 0;
+    for (ai = res; ai && fd == -1; ai = ai->ai_next) {
+        fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+        if (fd != -1 && connect(fd, ai->ai_addr, ai->ai_addrlen) == -1) {
+            err = errno;
+            close(fd);
+            fd = -1;
+        }
+    }
+    freeaddrinfo(res);
+    if (fd == -1)
+        outcome("cannot connect to %s: %s", ep, strerror(err));
+    int one = 1; /* each small write its own segment: real splits on the wire */
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    return fd;
+}
+
+static int connect_unix(const char *path, int type)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    if (strlen(path) >= sizeof addr.sun_path)
+        usage();
+    strcpy(addr.sun_path, path);
+    int fd = socket(AF_UNIX, type, 0);
+    if (fd == -1)
+        outcome("socket: %s", strerror(errno));
+    if (connect(fd, (struct sockaddr *)&addr, sizeof addr) == -1) {
+        if (errno == EPROTOTYPE)
+            outcome("connect %s: %s (the server's socket is not of the type the contract names)",
+                    path, strerror(errno));
+        outcome("connect %s: %s", path, strerror(errno));
+    }
+    return fd;
+}
+
+static int connect_to(const char *ep)
+{
+    int fd = strchr(ep, '/') ? connect_unix(ep, SOCK_STREAM) : connect_tcp(ep);
+    set_timeouts(fd, timeout_s);
+    return fd;
+}
+
+static size_t parse_size(const char *s)
+{
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (*s == '\0' || *end != '\0' || v > 0xffffffffULL)
+        usage();
+    return (size_t)v;
+}
+
+/* Byte i of payload number f: every value 0-255 appears, NULs included. */
+static unsigned char payload_byte(size_t f, size_t i)
+{
+    return (unsigned char)(i * 131 + f * 17 + (i >> 8) + (i >> 16));
+}
+
+static void send_all(int fd, const unsigned char *p, size_t n, const char *what)
+{
+    while (n > 0) {
+        ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+        if (w == -1 && errno == EINTR)
+            continue;
+        if (w == -1)
+            outcome("sending %s: %s", what,
+                    errno == EAGAIN ? "the server read nothing for 10 s" : strerror(errno));
+        p += w;
+        n -= (size_t)w;
+    }
+}
+
+/* Read exactly n bytes; on EOF or error describe it as part of `what`. */
+static void recv_all(int fd, unsigned char *p, size_t n, const char *what)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = recv(fd, p + got, n - got, 0);
+        if (r == -1 && errno == EINTR)
+            continue;
+        if (r == 0)
+            outcome("the server closed the connection after %zu of the %zu bytes of %s", got, n, what);
+        if (r == -1)
+            outcome("%s after %zu of the %zu bytes of %s",
+                    errno == EAGAIN ? "no more data for 10 s" : strerror(errno), got, n, what);
+        got += (size_t)r;
+    }
+}
+
+/* A whole frame (header and payload) for payload number f of size n. */
+static unsigned char *make_frame(size_t f, size_t n)
+{
+    unsigned char *frame = malloc(4 + n);
+    if (!frame) {
+        perror("frame-peer: malloc");
+        exit(2);
+    }
+    uint32_t len = htonl((uint32_t)n);
+    memcpy(frame, &len, 4);
+    for (size_t i = 0; i < n; i++)
+        frame[4 + i] = payload_byte(f, i);
+    return frame;
+}
+
+/* Read the reply to payload f of size n and check it is that payload reversed. */
+static void check_reply(int fd, size_t f, size_t n, size_t count)
+{
+    char what[96];
+    unsigned char header[4];
+    snprintf(what, sizeof what, "the reply to frame %zu of %zu (%zu-byte payload)", f + 1, count, n);
+    recv_all(fd, header, 4, what);
+    uint32_t len;
+    memcpy(&len, header, 4);
+    len = ntohl(len);
+    if (len != n) {
+        if (__builtin_bswap32(len) == n)
+            outcome("%s: its length field %02x %02x %02x %02x is %zu in host byte order,"
+                    " not in network byte order", what, header[0], header[1], header[2], header[3], n);
+        outcome("%s: its length field says %u bytes", what, len);
+    }
+    unsigned char *payload = malloc(n + 1);
+    if (!payload) {
+        perror("frame-peer: malloc");
+        exit(2);
+    }
+    recv_all(fd, payload, n, what);
+    for (size_t i = 0; i < n; i++)
+        if (payload[i] != payload_byte(f, n - 1 - i))
+            outcome("%s: byte %zu differs from the payload reversed", what, i);
+    free(payload);
+}
+
+/* One byte per write with pauses; a large frame's middle goes in pieces. */
+static void send_split(int fd, const unsigned char *frame, size_t total)
+{
+    size_t i = 0;
+    while (i < total) {
+        size_t piece = 1;
+        if (total > 512 && i >= 32 && i + 32 < total)
+            piece = total - 32 - i < 1021 ? total - 32 - i : 1021;
+        send_all(fd, frame + i, piece, "a frame one byte at a time");
+        i += piece;
+        sleep_ms(1);
+    }
+}
+
+static int frames(const char *ep, char mode, char **sizes, int count)
+{
+    int fd = connect_to(ep);
+    if (mode == 'c') {
+        size_t total = 0;
+        for (int f = 0; f < count; f++)
+            total += 4 + parse_size(sizes[f]);
+        unsigned char *all = malloc(total), *p = all;
+        if (!all) {
+            perror("frame-peer: malloc");
+            exit(2);
+        }
+        for (int f = 0; f < count; f++) {
+            size_t n = parse_size(sizes[f]);
+            unsigned char *frame = make_frame((size_t)f, n);
+            memcpy(p, frame, 4 + n);
+            p += 4 + n;
+            free(frame);
+        }
+        send_all(fd, all, total, "all the frames in one write");
+        free(all);
+    }
+    for (int f = 0; f < count; f++) {
+        size_t n = parse_size(sizes[f]);
+        if (mode != 'c') {
+            unsigned char *frame = make_frame((size_t)f, n);
+            if (mode == 's')
+                send_split(fd, frame, 4 + n);
+            else
+                send_all(fd, frame, 4 + n, "a frame");
+            free(frame);
+        }
+        check_reply(fd, (size_t)f, n, (size_t)count);
+    }
+    close(fd);
+    printf("%d frame(s) answered, each with its payload reversed\n", count);
+    return 0;
+}
+
+/* Wait for the server to end the connection: EOF or a reset, no data. */
+static void expect_closed(int fd, const char *after)
+{
+    unsigned char buf[4096];
+    ssize_t r;
+    while ((r = recv(fd, buf, sizeof buf, 0)) == -1 && errno == EINTR)
+        ;
+    if (r > 0)
+        outcome("the server replied (%zd bytes) %s", r, after);
+    if (r == -1 && errno == EAGAIN)
+        outcome("the connection was still open %d s %s", timeout_s, after);
+}
+
+static int oversize(const char *ep, size_t length)
+{
+    timeout_s = 5;
+    int fd = connect_to(ep);
+    uint32_t len = htonl((uint32_t)length);
+    send_all(fd, (unsigned char *)&len, 4, "a header");
+    unsigned char some[4096];
+    for (size_t i = 0; i < sizeof some; i++)
+        some[i] = payload_byte(0, i);
+    /* The server may close before reading these: that is fine. */
+    (void)send(fd, some, sizeof some, MSG_NOSIGNAL | MSG_DONTWAIT);
+    char after[96];
+    snprintf(after, sizeof after, "after a header claiming %zu bytes", length);
+    expect_closed(fd, after);
+    close(fd);
+    printf("the server closed the connection after a header claiming %zu bytes\n", length);
+    return 0;
+}
+
+static int cut(const char *ep, size_t bytes)
+{
+    int fd = connect_to(ep);
+    unsigned char *frame = make_frame(0, 100);
+    send_all(fd, frame, bytes < 104 ? bytes : 104, "part of a frame");
+    free(frame);
+    sleep_ms(50);
+    close(fd);
+    return 0;
+}
+
+static int leave(const char *ep, size_t n)
+{
+    int fd = connect_to(ep);
+    unsigned char *frame = make_frame(0, n);
+    send_all(fd, frame, 4 + n, "a frame");
+    free(frame);
+    close(fd); /* the reply, when it comes, goes to a closed socket */
+    return 0;
+}
+
+/* Try length fields in host byte order: does this server speak them? */
+static int hostorder(const char *ep)
+{
+    timeout_s = 3;
+    int fd = connect_to(ep);
+    unsigned char frame[9] = { 0, 0, 0, 5, 'h', 'e', 'l', 'l', 'o' };
+    send_all(fd, frame, sizeof frame, "a frame");
+    unsigned char reply[9];
+    ssize_t r = recv(fd, reply, 4, MSG_WAITALL);
+    close(fd);
+    if (r == 4 && memcmp(reply, "\5\0\0\0", 4) == 0) {
+        printf("the server writes the reply's length in host byte order (htonl missing?)\n");
+        return 0;
+    }
+    fd = connect_to(ep);
+    memcpy(frame, "\5\0\0\0", 4); /* 5 in little-endian: 83886080 in network order */
+    send_all(fd, frame, sizeof frame, "a frame");
+    r = recv(fd, reply, sizeof reply, MSG_WAITALL);
+    close(fd);
+    if (r == 9 && memcmp(reply + 4, "olleh", 5) == 0) {
+        printf("the server reads the length in host byte order (ntohl missing?)\n");
+        return 0;
+    }
+    printf("the server uses network byte order\n");
+    return 1;
+}
+
+static void seq_send(int fd, int m, size_t n)
+{
+    static unsigned char buf[65536];
+    for (size_t i = 0; i < n; i++)
+        buf[i] = payload_byte((size_t)m, i);
+    if (send(fd, buf, n, MSG_NOSIGNAL) != (ssize_t)n)
+        outcome("sending message %d (%zu bytes): %s", m + 1, n, strerror(errno));
+}
+
+/* One recv must return exactly one message: reply m, n bytes, reversed. */
+static void seq_check(int fd, int m, size_t n)
+{
+    static unsigned char buf[2 * 65536 + 1];
+    ssize_t r = recv(fd, buf, sizeof buf, 0);
+    if (r == -1)
+        outcome("no reply to message %d (%zu bytes): %s", m + 1, n,
+                errno == EAGAIN ? "nothing for 10 s" : strerror(errno));
+    if (r == 0)
+        outcome("the server closed the connection instead of answering message %d (%zu bytes)", m + 1, n);
+    if ((size_t)r != n)
+        outcome("the reply to message %d (%zu bytes) is one message of %zd bytes", m + 1, n, r);
+    for (size_t i = 0; i < n; i++)
+        if (buf[i] != payload_byte((size_t)m, n - 1 - i))
+            outcome("the reply to message %d (%zu bytes) differs from it reversed at byte %zu", m + 1, n, i);
+}
+
+static int seqpacket(const char *path, int together, char **sizes, int count)
+{
+    int fd = connect_unix(path, SOCK_SEQPACKET);
+    set_timeouts(fd, timeout_s);
+    for (int m = 0; m < count; m++) {
+        size_t n = parse_size(sizes[m]);
+        if (n > 65536)
+            usage();
+        seq_send(fd, m, n);
+        if (!together)
+            seq_check(fd, m, n);
+    }
+    for (int m = 0; together && m < count; m++)
+        seq_check(fd, m, parse_size(sizes[m]));
+    close(fd);
+    printf("%d message(s) answered, each with one message reversed\n", count);
+    return 0;
+}
+
+int main(int argc, char *argv[])
+{
+    if (argc < 3)
+        usage();
+    const char *cmd = argv[1], *ep = argv[2];
+    if (strcmp(cmd, "frames") == 0 || strcmp(cmd, "seqpacket") == 0) {
+        int first = 3;
+        char mode = 0;
+        if (argc > 3 && (strcmp(argv[3], "-s") == 0 || strcmp(argv[3], "-c") == 0)) {
+            mode = argv[3][1];
+            first = 4;
+        }
+        if (first >= argc || (cmd[0] == 's' && mode == 's'))
+            usage();
+        if (cmd[0] == 's')
+            return seqpacket(ep, mode == 'c', argv + first, argc - first);
+        return frames(ep, mode, argv + first, argc - first);
+    }
+    if (argc == 4 && strcmp(cmd, "oversize") == 0)
+        return oversize(ep, parse_size(argv[3]));
+    if (argc == 4 && strcmp(cmd, "cut") == 0)
+        return cut(ep, parse_size(argv[3]));
+    if (argc == 4 && strcmp(cmd, "leave") == 0)
+        return leave(ep, parse_size(argv[3]));
+    if (argc == 3 && strcmp(cmd, "hostorder") == 0)
+        return hostorder(ep);
+    usage();
+}
