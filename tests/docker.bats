@@ -93,13 +93,14 @@ valid_results() {
   assert_output --partial '-v "$PWD/labs:/submission:ro"'
 }
 
-@test "the grader runs as an unprivileged user" {
+@test "student code runs as an unprivileged uid of its own" {
   needs_image
-  run in_image --entrypoint id -- -u
-  assert_success
-  refute_output 0
-  run in_image --entrypoint id -- -un
-  assert_output student
+  local sub=$BATS_TEST_TMPDIR/sub
+  cp -r "$ROOT/labs" "$sub" && readable "$sub"
+  run in_image -v "$sub:/submission:ro" -- --format json "$LAB"
+  assert_failure 1
+  run jq -r .output <<<"$output"
+  assert_output --regexp 'Student code ran as uid [1-9][0-9]* \(unprivileged, of this run only\)'
 }
 
 @test "the image has every package in grader/packages.txt" {

@@ -1,7 +1,8 @@
 # Turn bats' extended output stream into the results document.
 # Inputs: $stream (bats --formatter cat --timing output), $checks (the TSV
 # grader/grade writes: lab, number, name, points, in run order), $not_run
-# (why a check that never reported did not run), $time (seconds).
+# (why a check that never reported did not run), $time (seconds), $sandbox
+# (how student code was contained).
 # Output: the Gradescope results.json schema; each test also carries
 # "ran" and "lab" for grader/grade's own use (stripped by lib/gradescope.jq).
 
@@ -61,6 +62,6 @@ check_list as $list
     execution_time: $time,
     output: ([ $tests | group_by(.lab)[]
                | "\(.[0].lab): \(map(.score) | add)/\(map(.max_score) | add) points" ]
-             | join("\n")),
+             + [ $sandbox ] | join("\n")),
     tests: $tests
   }
