@@ -204,15 +204,20 @@ student() {
 }
 
 # program_pids PGID: the student programs running in that group (themselves,
-# or under valgrind), not the wrappers around them.
+# or under valgrind), not the wrappers around them. Matched by command name:
+# /proc/PID/exe of another uid is unreadable without CAP_SYS_PTRACE, which a
+# container's root lacks.
 program_pids() {
-  local pid exe
+  local pid comm program names=()
+  for program in "$GRADER_BIN"/*; do names+=("$(basename "$program" | cut -c1-15)"); done
   for pid in $(pgrep -g "$1"); do
-    exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || continue
-    case "$exe" in
-      "$GRADER_BIN"/* | */valgrind/*-linux) echo "$pid" ;;
+    comm=$(cat "/proc/$pid/comm" 2>/dev/null) || continue
+    case $comm in
+      memcheck-*) echo "$pid" ;;
+      *) for program in "${names[@]}"; do [[ $comm == "$program" ]] && echo "$pid"; done ;;
     esac
   done
+  return 0
 }
 
 # signal_program SIGNAL PGID: send SIGNAL once to the student's program.
