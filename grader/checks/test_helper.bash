@@ -403,3 +403,52 @@ valgrind_open_fds() {
     END { exit found }
   ' "$1"
 }
+
+# --- TCP and UDP (labs 02, 03) ---
+
+# start_tcp_server LIMIT PORT [WRAPPER...] [-- ARGS...]: start the student's
+# server with PORT (and ARGS after it, e.g. a BIND_ADDR), optionally under a
+# wrapper such as strace or valgrind, and wait until something listens on
+# TCP PORT. Sets SERVER.
+start_tcp_server() {
+  local limit=$1 port=$2 wrapper=() args=()
+  shift 2
+  while (($#)) && [[ $1 != -- ]]; do wrapper+=("$1"); shift; done
+  (($#)) && shift && args=("$@")
+  spawn "$limit" server "${wrapper[@]}" "$(student "$SERVER_PROGRAM")" "$port" "${args[@]}"
+  SERVER=$SPAWNED
+  wait_tcp_listening "$SERVER" "$port"
+}
+
+# udp_bound PORT: some UDP socket (IPv4 or IPv6) is bound to PORT.
+udp_bound() {
+  local hex
+  hex=$(printf '%04X' "$1")
+  awk -v p=":$hex" 'substr($2, length($2) - 4) == p { found = 1 } END { exit !found }' \
+    /proc/net/udp /proc/net/udp6
+}
+
+# unix_dgram_bound PATH: an AF_UNIX SOCK_DGRAM socket is bound to PATH.
+unix_dgram_bound() {
+  awk -v p="$1" '$NF == p && $5 == "0002" { found = 1 } END { exit !found }' /proc/net/unix
+}
+
+# wait_dgram_bound PGID ENDPOINT [SECONDS]: wait until the server's datagram
+# socket is bound to ENDPOINT (a path, or HOST:PORT for UDP). Fails with
+# evidence if it exits or is too slow (default 10 s).
+wait_dgram_bound() {
+  local pgid=$1 endpoint=$2 tries=$((${3:-10} * 100)) probe
+  if [[ $endpoint == */* ]]; then probe=(unix_dgram_bound "$endpoint"); else probe=(udp_bound "${endpoint##*:}"); fi
+  while ((tries-- > 0)); do
+    "${probe[@]}" && return 0
+    if ! kill -0 "$pgid" 2>/dev/null; then
+      finish "$pgid"
+      show_file "server stderr" "$T/server.err"
+      fail_check "the server stopped ($(describe_status "$STATUS")) before binding $endpoint" \
+        "the server bound to $endpoint"
+      return 1
+    fi
+    sleep 0.01
+  done
+  fail_check "nothing bound to $endpoint after ${3:-10} s" "the server bound to $endpoint"
+}
