@@ -134,7 +134,7 @@ long_path() {
 
 @test "answers each frame with its payload reversed [2 pts]" {
   hint "Read the 4-byte length, convert it with ntohl, read exactly that many bytes, reverse them, and send a 4-byte length (htonl) and the reversed bytes; then read the next frame, until the client's EOF, and accept the next client." \
-    05-lifecycle#server-lifecycle
+    07-framing#length-prefixed-frames 05-lifecycle#server-lifecycle
   needs frame-server
   start_frame_server 20 "$T/frames.sock"
   frame_exchange 10 "$T/frames.sock" "each frame answered with one frame holding its payload reversed" 5 300 4000 60000 || return 1
@@ -143,7 +143,7 @@ long_path() {
 
 @test "serves frames over TCP [2 pts]" {
   hint "An ENDPOINT made of digits only is a TCP port: listen on every local address (in6addr_any with IPV6_V6ONLY off, or INADDR_ANY), with htons on the port." \
-    04-addresses#internet-addresses-and-byte-order
+    07-framing#one-server-two-transports 04-addresses#internet-addresses-and-byte-order
   needs frame-server
   local port
   port=$(free_port)
@@ -154,7 +154,7 @@ long_path() {
 
 @test "reads frames split at every byte [3 pts]" {
   hint "A stream keeps no boundaries: a frame may arrive one byte per recv, even inside the 4-byte length. Loop until you have exactly 4 bytes, then exactly LENGTH bytes — never assume one recv gives a whole header or a whole frame." \
-    05-lifecycle#short-reads-and-short-writes
+    07-framing#partial-frames 05-lifecycle#short-reads-and-short-writes
   needs frame-server
   local sizes=(1 2 3 7 300 2000) port
   start_frame_server 30 "$T/frames.sock"
@@ -167,7 +167,7 @@ long_path() {
 
 @test "answers many frames sent in one write [3 pts]" {
   hint "One recv may return several frames, or one and a half: keep the bytes after the end of a frame, they are the start of the next one (or read exactly 4 bytes, then exactly LENGTH bytes, and never more)." \
-    03-types#stream-sockets
+    07-framing#many-frames-in-one-read
   needs frame-server
   local port
   start_frame_server 30 "$T/frames.sock"
@@ -181,7 +181,7 @@ long_path() {
 
 @test "answers an empty frame [1 pt]" {
   hint "A length of 0 is a frame like any other: its reply is a 4-byte length of 0 and nothing else. Do not read 0 bytes as EOF, and do not skip the reply." \
-    03-types#stream-sockets
+    07-framing#the-empty-frame
   needs frame-server
   start_frame_server 20 "$T/frames.sock"
   frame_exchange 10 "$T/frames.sock" "an empty frame answered by an empty frame, and the connection still usable" 0 5 0 0 3
@@ -189,7 +189,7 @@ long_path() {
 
 @test "answers 1 MiB and 16 MiB frames [2 pts]" {
   hint "Payloads up to 16 MiB (16777216 bytes, the limit included) are allowed: allocate a buffer of the frame's length (after checking the limit) instead of using a fixed small array." \
-    05-lifecycle#short-reads-and-short-writes
+    07-framing#limits-on-untrusted-lengths
   needs frame-server
   start_frame_server 40 "$T/frames.sock"
   frame_exchange 30 "$T/frames.sock" "a 1 MiB frame and a 16 MiB frame (the limit) answered" 1048576 16777216
@@ -197,7 +197,7 @@ long_path() {
 
 @test "lengths in network byte order [2 pts]" {
   hint "The length is big-endian on the wire (network byte order): ntohl on the 4 bytes you read, htonl on the length you send. Forgetting it turns a length of 5 into 83886080 on x86." \
-    04-addresses#internet-addresses-and-byte-order
+    07-framing#length-prefixed-frames 04-addresses#internet-addresses-and-byte-order
   needs frame-server
   start_frame_server 20 "$T/frames.sock"
   frame_peer 10 exchange frames "$T/frames.sock" 258 60000
@@ -214,7 +214,7 @@ long_path() {
 
 @test "closes a connection whose length is over 16 MiB, and keeps serving [2 pts]" {
   hint "The length comes from the peer, so do not trust it: above 16777216, log it, close that connection (without allocating or reading the payload) and go back to accept. Never exit for one client's bad frame." \
-    05-lifecycle#short-reads-and-short-writes
+    07-framing#limits-on-untrusted-lengths
   needs frame-server
   start_frame_server 30 "$T/frames.sock"
   local length before
@@ -237,7 +237,7 @@ long_path() {
 
 @test "closes a connection cut inside a frame, and keeps serving [2 pts]" {
   hint "read/recv returning 0 in the middle of a frame is not a frame: log it, close that connection, and accept the next client. Do not loop on it, do not answer half a frame, do not exit." \
-    05-lifecycle#end-of-file-and-shutdown
+    07-framing#partial-frames 05-lifecycle#end-of-file-and-shutdown
   needs frame-server
   start_frame_server 30 "$T/frames.sock"
   local bytes before where
@@ -293,7 +293,7 @@ long_path() {
 
 @test "seqpacket-server answers each message reversed [2 pts]" {
   hint "On a SOCK_SEQPACKET socket one recv returns exactly one message and one send sends one: reverse the bytes recv returned and send them back in a single send. recv returning 0 is the client's EOF." \
-    03-types#sequenced-packet-sockets
+    07-framing#sock_seqpacket-the-kernel-frames-for-you 03-types#sequenced-packet-sockets
   needs seqpacket-server
   start_seqpacket_server 20 "$T/seq.sock"
   local args
@@ -310,7 +310,7 @@ long_path() {
 
 @test "seqpacket-server keeps messages of up to 64 KiB whole [2 pts]" {
   hint "recv gets at most the buffer's size and silently drops the rest of a longer message (MSG_TRUNC): receive into a buffer of 65536 bytes, the largest message the contract allows." \
-    03-types#sequenced-packet-sockets
+    07-framing#sock_seqpacket-the-kernel-frames-for-you
   needs seqpacket-server
   start_seqpacket_server 20 "$T/seq.sock"
   frame_peer 10 seqpeer seqpacket "$T/seq.sock" 65536 65535 40000 1
@@ -408,7 +408,7 @@ long_path() {
 
 @test "no memory errors or leaks under valgrind [2 pts]" {
   hint "valgrind found invalid memory accesses or memory that was never freed (a frame's buffer not freed on every path, the oversize and cut ones included): read its report and fix the first problem first." \
-    a-debugging#valgrind-and-descriptor-leaks
+    a-debugging#valgrind-and-descriptor-leaks 07-framing#limits-on-untrusted-lengths
   needs frame-server seqpacket-server
   start_frame_server 60 "$T/frames.sock" "${VALGRIND[@]}" --log-file="$T/frame.valgrind" || return 1
   start_seqpacket_server 60 "$T/seq.sock" "${VALGRIND[@]}" --log-file="$T/seq.valgrind" || return 1

@@ -126,7 +126,7 @@ long_path() {
 
 @test "passes a read-only descriptor for the requested file [3 pts]" {
   hint "Open DIR/NAME with O_RDONLY and reply with one byte of value 0 (not the character '0') and one control message: cmsg_level SOL_SOCKET, cmsg_type SCM_RIGHTS, CMSG_LEN(sizeof(int)), the descriptor in CMSG_DATA. Answer every request on the connection until EOF." \
-    03-types#sequenced-packet-sockets 02-domains#the-unix-domain
+    08-unix-superpowers#passing-descriptors
   needs server
   start_fd_server 20
   fd_peer 15 peer get "$T/fd.sock" a.txt "$T/files/a.txt" bin "$T/files/bin" empty "$T/files/empty" ||
@@ -137,7 +137,7 @@ long_path() {
 
 @test "client prints the file through the passed descriptor [3 pts]" {
   hint "The client sends NAME, receives the descriptor with recvmsg (room for CMSG_SPACE(sizeof(int)) of control data), reads the file through it and writes everything to stdout. It must never open the file by name: here it cannot even see DIR." \
-    05-lifecycle#short-reads-and-short-writes 05-lifecycle#bytes-not-strings
+    08-unix-superpowers#passing-descriptors 05-lifecycle#short-reads-and-short-writes
   needs server client
   start_fd_server 20
   local wrapper name
@@ -166,7 +166,7 @@ long_path() {
 
 @test "uses SOCK_SEQPACKET and SCM_RIGHTS [1 pt]" {
   hint "Both programs use socket(AF_UNIX, SOCK_SEQPACKET, 0); the server's sendmsg carries SCM_RIGHTS, and the client's recvmsg receives it." \
-    03-types#sequenced-packet-sockets a-debugging#reading-strace-output
+    08-unix-superpowers#passing-descriptors a-debugging#reading-strace-output
   needs server client
   start_fd_server 20 "${STRACE[@]}" "$T/server.trace"
   run_program 10 client "${STRACE[@]}" "$T/client.trace" "$(student fd-client)" "$T/fd.sock" a.txt
@@ -186,7 +186,7 @@ long_path() {
 
 @test "logs the client's pid, uid and gid [2 pts]" {
   hint "Ask the kernel who is at the other end: getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) gives a struct ucred (pid, uid, gid). Log them in that order, as decimal numbers, once per request. getpid()/getuid() are the server's own, not the client's." \
-    02-domains#the-unix-domain
+    08-unix-superpowers#peer-credentials
   needs server
   start_fd_server 20
   local pid prefix=() who identities=(as-is)
@@ -217,7 +217,7 @@ long_path() {
 
 @test "refuses names with /, . or .., and empty names [2 pts]" {
   hint "A name from a client is untrusted: with '/' (sub/b, ../secret) or equal to '.' or '..' or empty, it could reach outside DIR or DIR itself. Refuse it (status byte 1 and a reason) before opening anything, and keep serving." \
-    05-lifecycle#errors-and-exit-statuses
+    08-unix-superpowers#passing-descriptors 05-lifecycle#errors-and-exit-statuses
   needs server
   start_fd_server 20
   fd_peer 10 peer refuse "$T/fd.sock" "" sub/b ../secret . .. '\0' ||
@@ -243,7 +243,7 @@ long_path() {
 
 @test "closes its copy of every passed descriptor [2 pts]" {
   hint "After sendmsg, the client holds its own descriptor for the file: close the server's copy, or every request leaves one more file open until the server hits its limit." \
-    05-lifecycle#closing-every-descriptor a-debugging#valgrind-and-descriptor-leaks
+    08-unix-superpowers#passing-descriptors a-debugging#valgrind-and-descriptor-leaks
   needs server
   start_fd_server 30
   local pid before after tries=100
@@ -327,7 +327,7 @@ long_path() {
 
 @test "no memory errors or leaks under valgrind [2 pts]" {
   hint "valgrind found invalid memory accesses or memory that was never freed: read its report (line numbers included) and fix the first problem first. Control-message buffers must be aligned and sized with CMSG_SPACE." \
-    a-debugging#valgrind-and-descriptor-leaks
+    a-debugging#valgrind-and-descriptor-leaks 08-unix-superpowers#passing-descriptors
   needs server client
   start_fd_server 60 "${VALGRIND[@]}" --log-file="$T/server.valgrind"
   fd_peer 20 peer get "$T/fd.sock" a.txt "$T/files/a.txt" || true
