@@ -192,7 +192,8 @@ exited_within() {
   return 1
 }
 
-# run_program LIMIT NAME PROGRAM ARGS...: run to completion; sets STATUS.
+# run_program LIMIT NAME PROGRAM ARGS...: run to completion; sets STATUS and
+# returns 0 whatever happened: a check tests $STATUS.
 run_program() {
   spawn "$@"
   finish "$SPAWNED"
