@@ -11,7 +11,9 @@ GRADE=$ROOT/grader/grade
 
 # submission_from LAB SOURCE: a submission folder holding LAB copied from
 # SOURCE (solutions, labs, or a tests/cases/LAB/NAME folder, which holds
-# either a bug.patch against the solution or whole .c files). Prints its path.
+# either a bug.patch against the solution or whole .c files that replace the
+# solution's files of the same name), or a tests/hostile/NAME folder (its .c
+# files only). Prints its path.
 submission_from() {
   local lab=$1 source=$2 dir
   dir=$(mktemp -d "$BATS_TEST_TMPDIR/sub.XXXX")
@@ -23,6 +25,9 @@ submission_from() {
         cp "$ROOT/solutions/$lab/"*.c "$dir/$lab/"
         patch --quiet -p1 -d "$dir/$lab" <"$ROOT/$source/bug.patch" || return 1
       else
+        # A correct variant may rewrite one program only; hostile cases
+        # (tests/hostile/) stand alone.
+        [[ $source == tests/cases/* ]] && cp "$ROOT/solutions/$lab/"*.c "$dir/$lab/"
         cp "$ROOT/$source/"*.c "$dir/$lab/"
       fi
       ;;
