@@ -1,5 +1,5 @@
 /*
- * net-peer: the grader's own TCP and datagram peers (labs 02 and 03), for
+ * net-peer: the grader's own TCP peers (lab 02), for
  * what socat and nc cannot do.
  *
  *   net-peer piece-echo HOST PORT PIECE   TCP echo server on HOST:PORT that

@@ -1,0 +1,268 @@
+/*
+ * dgram-upper-server ENDPOINT
+ *
+ * Answers every datagram, to its sender, with the same bytes in which the
+ * ASCII letters a-z are upper-cased. ENDPOINT is HOST:PORT for UDP (HOST a
+ * name, an IPv4 address or an [IPv6] address in brackets) or a path that
+ * contains a '/' for an AF_UNIX datagram socket.
+ *
+ * A datagram socket has no connections and no end of file: one socket
+ * serves every sender, recvfrom() tells us who sent each datagram, and a
+ * datagram of 0 bytes is a message like any other.
+ *
+ * Shutdown: SIGINT and SIGTERM stay blocked except inside ppoll(), which
+ * unblocks them atomically while we wait, so a signal can never land
+ * between "check the flag" and "start waiting".
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+static const char *const prog = "dgram-upper-server";
+
+/* The largest UDP payload over IPv4: 65535 - 20 (IP header) - 8 (UDP header). */
+enum { MAX_DATAGRAM = 65507 };
+
+/* Where to listen: a Unix path, or a host and a port for UDP. */
+struct endpoint {
+    const char *text;  /* as given, for messages */
+    const char *path;  /* non-NULL for AF_UNIX */
+    char host[256];    /* empty: every local address */
+    char port[6];
+};
+
+/* Set by the handler; read only after ppoll() returns. */
+static volatile sig_atomic_t stop_requested;
+
+static void request_stop(int signo)
+{
+    (void)signo;
+    stop_requested = 1;
+}
+
+/* The mask to wait with: the one we started with, stop signals unblocked. */
+static sigset_t wait_mask;
+
+/* Block SIGINT and SIGTERM everywhere but in ppoll, and install the handler. */
+static int setup_signals(void)
+{
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    if (sigprocmask(SIG_BLOCK, &stop_signals, &wait_mask) == -1)
+        return -1;
+    sigdelset(&wait_mask, SIGINT);
+    sigdelset(&wait_mask, SIGTERM);
+
+    struct sigaction sa = { .sa_handler = request_stop };
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGINT, &sa, NULL) == -1 || sigaction(SIGTERM, &sa, NULL) == -1)
+        return -1;
+    return 0;
+}
+
+/* A port is 1 to 65535, in decimal digits only: no sign, no spaces. */
+static int valid_port(const char *text)
+{
+    unsigned long value = 0;
+    if (*text == '\0' || strlen(text) > 5)
+        return 0;
+    for (const char *p = text; *p != '\0'; p++) {
+        if (*p < '0' || *p > '9')
+            return 0;
+        value = value * 10 + (unsigned long)(*p - '0');
+    }
+    return value >= 1 && value <= 65535;
+}
+
+/*
+ * PATH (with a '/'), HOST:PORT or [IPv6]:PORT. An IPv6 address without
+ * brackets is refused: its colons make the port ambiguous.
+ */
+static int parse_endpoint(const char *text, struct endpoint *ep)
+{
+    struct sockaddr_un un;
+    ep->text = text;
+    if (strchr(text, '/') != NULL) {
+        ep->path = text;
+        return strlen(text) < sizeof un.sun_path ? 0 : -1; /* room for the NUL */
+    }
+    ep->path = NULL;
+    const char *host = text, *host_end, *port;
+    if (*text == '[') {
+        host = text + 1;
+        host_end = strchr(host, ']');
+        if (host_end == NULL || host_end[1] != ':')
+            return -1;
+        port = host_end + 2;
+    } else {
+        host_end = strchr(text, ':');
+        if (host_end == NULL || strchr(host_end + 1, ':') != NULL)
+            return -1;
+        port = host_end + 1;
+    }
+    size_t host_len = (size_t)(host_end - host);
+    if (host_len >= sizeof ep->host || !valid_port(port))
+        return -1;
+    memcpy(ep->host, host, host_len);
+    ep->host[host_len] = '\0';
+    strcpy(ep->port, port); /* at most 5 digits: checked above */
+    return 0;
+}
+
+/* A stale socket file from an earlier run may go; any other file stays. */
+static int remove_stale_socket(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) == -1)
+        return errno == ENOENT ? 0 : -1;
+    if (!S_ISSOCK(st.st_mode)) {
+        errno = EEXIST;
+        return -1;
+    }
+    return unlink(path);
+}
+
+/* A datagram socket bound to a Unix path. */
+static int bind_unix(const char *path)
+{
+    if (remove_stale_socket(path) == -1) {
+        fprintf(stderr, "%s: %s: %s; not removing it\n", prog, path,
+                errno == EEXIST ? "exists and is not a socket" : strerror(errno));
+        return -1;
+    }
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    strcpy(addr.sun_path, path); /* fits: parse_endpoint checked the length */
+    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd == -1) {
+        fprintf(stderr, "%s: socket: %s\n", prog, strerror(errno));
+        return -1;
+    }
+    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) == -1) {
+        fprintf(stderr, "%s: bind %s: %s\n", prog, path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* A UDP socket bound to the first address getaddrinfo gives for HOST:PORT. */
+static int bind_udp(const struct endpoint *ep)
+{
+    struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_DGRAM,
+                              .ai_flags = AI_PASSIVE | AI_NUMERICSERV };
+    struct addrinfo *list;
+    const char *host = ep->host[0] != '\0' ? ep->host : NULL;
+    int err = getaddrinfo(host, ep->port, &hints, &list);
+    if (err != 0) {
+        fprintf(stderr, "%s: %s: %s\n", prog, ep->text, gai_strerror(err));
+        return -1;
+    }
+    int fd = socket(list->ai_family, list->ai_socktype | SOCK_CLOEXEC, list->ai_protocol);
+    if (fd == -1)
+        fprintf(stderr, "%s: socket: %s\n", prog, strerror(errno));
+    else if (bind(fd, list->ai_addr, list->ai_addrlen) == -1) {
+        fprintf(stderr, "%s: bind %s: %s\n", prog, ep->text, strerror(errno));
+        close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(list);
+    return fd;
+}
+
+/* Only a-z change: toupper() would follow the locale and change bytes >= 128. */
+static void upper_ascii(char *buf, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (buf[i] >= 'a' && buf[i] <= 'z')
+            buf[i] = (char)(buf[i] - 'a' + 'A');
+}
+
+/*
+ * Send the reply without ever blocking: a Unix-domain client that does not
+ * read its replies fills its queue, and a blocking sendto would then stall
+ * the server for every other client. Such a reply is dropped, as UDP would.
+ */
+static void reply(int fd, const char *buf, size_t n,
+                  const struct sockaddr_storage *peer, socklen_t peer_len)
+{
+    if (peer->ss_family == AF_UNIX && peer_len <= sizeof(sa_family_t)) {
+        fprintf(stderr, "%s: a sender without an address (it did not bind): cannot reply\n", prog);
+        return;
+    }
+    if (sendto(fd, buf, n, MSG_DONTWAIT, (const struct sockaddr *)peer, peer_len) == -1)
+        fprintf(stderr, "%s: sendto: %s (reply dropped)\n", prog, strerror(errno));
+}
+
+/* Wait for a datagram: 1 ready, 0 stop signal, -1 error. */
+static int wait_readable(int fd)
+{
+    struct pollfd pfd = { .fd = fd, .events = POLLIN };
+    while (!stop_requested) {
+        int n = ppoll(&pfd, 1, NULL, &wait_mask);
+        if (n > 0)
+            return 1;
+        if (n == -1 && errno != EINTR)
+            return -1;
+    }
+    return 0;
+}
+
+/* Answer datagrams until a stop signal: 0, or -1 on an unexpected error. */
+static int serve(int fd)
+{
+    /* One byte more than the largest datagram we accept: if a datagram
+       fills it, it was longer (the kernel silently cut the rest off). */
+    char buf[MAX_DATAGRAM + 1];
+    for (;;) {
+        int ready = wait_readable(fd);
+        if (ready <= 0)
+            return ready;
+        struct sockaddr_storage peer;
+        socklen_t peer_len = sizeof peer;
+        ssize_t got = recvfrom(fd, buf, sizeof buf, MSG_DONTWAIT, (struct sockaddr *)&peer, &peer_len);
+        if (got == -1) {
+            if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+                continue;
+            fprintf(stderr, "%s: recvfrom: %s\n", prog, strerror(errno));
+            return -1;
+        }
+        if ((size_t)got > MAX_DATAGRAM) {
+            fprintf(stderr, "%s: a datagram over %d bytes: dropped\n", prog, MAX_DATAGRAM);
+            continue;
+        }
+        upper_ascii(buf, (size_t)got);
+        reply(fd, buf, (size_t)got, &peer, peer_len);
+    }
+}
+
+int main(int argc, char *argv[])
+{
+    struct endpoint ep;
+    if (argc != 2 || parse_endpoint(argv[1], &ep) == -1) {
+        fprintf(stderr, "usage: %s HOST:PORT | [IPV6]:PORT | PATH  (PORT: 1 to 65535; PATH with a '/', under 108 bytes)\n", prog);
+        return 2;
+    }
+    if (setup_signals() == -1) {
+        fprintf(stderr, "%s: signals: %s\n", prog, strerror(errno));
+        return 1;
+    }
+    int fd = ep.path != NULL ? bind_unix(ep.path) : bind_udp(&ep);
+    if (fd == -1)
+        return 1;
+    int status = serve(fd) == 0 ? 0 : 1;
+    close(fd);
+    if (ep.path != NULL && unlink(ep.path) == -1) {
+        fprintf(stderr, "%s: unlink %s: %s\n", prog, ep.path, strerror(errno));
+        status = 1;
+    }
+    return status;
+}
