@@ -16,8 +16,9 @@
  *       one datagram of SIZE bytes (over the contract's 65507), then a
  *       normal request must still be answered.
  *   dgram-peer server ENDPOINT DROP
- *       a server: prints "t=SECONDS len=BYTES" for every datagram received
- *       (seconds since the first), ignores the first DROP of them and
+ *       a server: prints "t=SECONDS len=BYTES at=EPOCH" for every datagram
+ *       received (seconds since the first; the wall clock), ignores the
+ *       first DROP of them and
  *       answers the others upper-cased. Runs until killed.
  *
  * ENDPOINT: a path containing '/' (AF_UNIX, the peer autobinds), or
@@ -310,7 +311,10 @@ _Noreturn static void server(const char *ep, long drop)
             die("recvfrom");
         if (count == 1)
             start = seconds();
-        printf("t=%.3f len=%zd\n", seconds() - start, got);
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME, &now);
+        printf("t=%.3f len=%zd at=%lld.%03ld\n", seconds() - start, got,
+               (long long)now.tv_sec, now.tv_nsec / 1000000);
         if (count <= drop)
             continue;
         upper_ascii(buf, (size_t)got);
