@@ -132,7 +132,12 @@ bound_paths() {
   endpoint=$(udp_endpoint ::1)
   start_server 10 "$endpoint"
   printf 'hello over IPv6\n' >"$T/lines"
-  ask_with_client "$endpoint" "$T/lines" 10
+  ask_with_client "$endpoint" "$T/lines" 10 || return 1
+  # [::] is every IPv6 address: the server must answer on ::1 there too.
+  endpoint=$(udp_endpoint ::)
+  start_server 10 "$endpoint" || return 1
+  peer probe probe "[::1]:${endpoint##*:}" text 5
+  [[ $STATUS == 0 ]] || peer_failed probe "a server on $endpoint answering a datagram sent to ::1"
 }
 
 @test "works over a Unix datagram socket [2 pts]" {
