@@ -51,6 +51,23 @@ peer_failed() {
   return 1
 }
 
+# senders_at_once ENDPOINT N: N senders' datagrams all waiting in the
+# server's queue at once (the server is stopped while they are sent), then
+# each sender must get its own reply. Sets STATUS; the report is in
+# $T/senders.out.
+senders_at_once() {
+  local tries=500 group
+  signal_program STOP "$SERVER" || true
+  spawn 30 senders "$GRADER_TOOLS/dgram-peer" senders "$1" "$2"
+  group=$SPAWNED
+  until grep -q '^sent' "$T/senders.out" || ((--tries == 0)) || ! kill -0 "$group" 2>/dev/null; do
+    sleep 0.01
+  done
+  signal_program CONT "$SERVER" || true
+  finish "$group"
+  [[ $STATUS == 0 ]]
+}
+
 # upper_lines INPUT: what the client must print for INPUT (lines ending in
 # newlines): the same lines with a-z upper-cased, nothing else changed.
 upper_lines() {
@@ -203,11 +220,9 @@ bound_paths() {
   local endpoint
   endpoint=$(udp_endpoint 127.0.0.1)
   start_server 10 "$endpoint"
-  peer senders senders "$endpoint" 8
-  [[ $STATUS == 0 ]] || { peer_failed senders "8 UDP senders each get their own reply"; return 1; }
+  senders_at_once "$endpoint" 8 || { peer_failed senders "8 UDP senders each get their own reply"; return 1; }
   start_server 10 "$T/upper.sock" || return 1
-  peer senders senders "$T/upper.sock" 4
-  [[ $STATUS == 0 ]] || peer_failed senders "4 Unix-domain senders each get their own reply"
+  senders_at_once "$T/upper.sock" 4 || peer_failed senders "4 Unix-domain senders each get their own reply"
 }
 
 # --- the client against loss and silence ------------------------------------

@@ -7,8 +7,8 @@
  *       same bytes with only a-z upper-cased. "text" fills the datagrams
  *       with letters, digits and spaces; "bytes" with every value 0-255.
  *   dgram-peer senders ENDPOINT N
- *       N sockets each send a datagram of their own; each must get its own
- *       reply back.
+ *       N sockets each send a datagram of their own (then "sent N
+ *       datagrams" is printed); each must get its own reply back.
  *   dgram-peer flood ENDPOINT N
  *       a request answered; then another socket sends N requests and never
  *       reads the replies; then the first socket must still get answers.
@@ -39,6 +39,8 @@
 #include <unistd.h>
 
 enum { MAX = 65507, BIG = 1 << 20 };
+
+static double seconds(void);
 
 static void die(const char *what)
 {
@@ -213,13 +215,19 @@ static int senders(const char *ep, int n)
         if (send(fds[i], msg, (size_t)len, 0) == -1)
             die("send");
     }
+    printf("sent %d datagrams\n", n);
+    fflush(stdout);
+    /* One deadline for all: the grader may hold the server stopped for a
+       while after this, and a loaded machine may be slow to let it go. */
+    double deadline = seconds() + 10;
     for (int i = 0; i < n; i++) {
         char reply[128], expected[64];
         int len = snprintf(expected, sizeof expected, "HELLO FROM SENDER %d", i + 1);
-        ssize_t got = receive(fds[i], reply, sizeof reply, 2000);
+        int left_ms = (int)((deadline - seconds()) * 1000);
+        ssize_t got = receive(fds[i], reply, sizeof reply, left_ms > 0 ? left_ms : 0);
         snprintf(what, sizeof what, "sender %d of %d", i + 1, n);
         if (got == -1) {
-            printf("%s: no reply within 2 s\n", what);
+            printf("%s: no reply within 10 s\n", what);
             bad = 1;
         } else if (got != len || memcmp(reply, expected, (size_t)len) != 0) {
             printf("%s: got \"%.*s\" instead of \"%s\"\n", what, (int)(got > 100 ? 100 : got), reply, expected);
