@@ -34,13 +34,6 @@ socat_echo() {
   [[ $STATUS == 0 ]] && cmp -s "$T/socat.in" "$T/socat.out"
 }
 
-# long_path LENGTH: a path of exactly LENGTH bytes inside the sandbox.
-long_path() {
-  local prefix="$T/" fill
-  fill=$(printf '%*s' $(($1 - ${#prefix})) '' | tr ' ' 'p')
-  printf '%s%s' "$prefix" "$fill"
-}
-
 # --- compiling --------------------------------------------------------------
 
 @test "compiles without errors [1 pt]" {

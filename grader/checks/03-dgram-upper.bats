@@ -344,22 +344,12 @@ bound_paths() {
   hint "Check ENDPOINT before using it: a port is 1 to 65535 in decimal digits (not atoi), HOST:PORT needs its colon, and a path must be shorter than sun_path's 108 bytes. Anything else: a usage line on stderr, exit 2." \
     04-addresses#ports-and-ephemeral-ports 04-addresses#path-length 05-lifecycle#errors-and-exit-statuses
   needs server client
-  local bad program too_long groups=() names=() i failed=0
-  too_long=/$(printf '%0107d' 0)
+  local bad lines=() too_long
+  too_long=$(long_path 108)
   for bad in 127.0.0.1:0 127.0.0.1:70000 127.0.0.1:abc 127.0.0.1 "$too_long"; do
-    for program in dgram-upper-server dgram-upper-client; do
-      spawn 4 "$program-${#names[@]}" "$(student "$program")" "$bad"
-      groups+=("$SPAWNED") names+=("$program $bad")
-    done
+    lines+=("dgram-upper-server $bad" "dgram-upper-client $bad")
   done
-  for i in "${!groups[@]}"; do
-    finish "${groups[$i]}"
-    if [[ $STATUS != 2 ]] && ((!failed)); then
-      fail_check "${names[$i]}: $(describe_status "$STATUS" 4)" "exit status 2 and a usage line on stderr"
-      failed=1
-    fi
-  done
-  return "$failed"
+  usage_errors "${lines[@]}"
 }
 
 @test "client reports an unknown host [1 pt]" {

@@ -108,13 +108,6 @@ logged_since() {
   return 1
 }
 
-# long_path LENGTH: a path of exactly LENGTH bytes inside the sandbox.
-long_path() {
-  local prefix="$T/" fill
-  fill=$(printf '%*s' $(($1 - ${#prefix})) '' | tr ' ' 'p')
-  printf '%s%s' "$prefix" "$fill"
-}
-
 # --- compiling --------------------------------------------------------------
 
 @test "compiles without errors [1 pt]" {
@@ -339,20 +332,11 @@ long_path() {
   hint "A PORT is decimal digits from 1 to 65535; a PATH must be shorter than 108 bytes (sun_path with its NUL); and there is exactly one argument. Anything else: a usage line on stderr and exit status 2." \
     04-addresses#path-length 05-lifecycle#errors-and-exit-statuses
   needs frame-server seqpacket-server
-  local too_long fits args program
+  local too_long fits
   too_long=$(long_path 108)
   fits=$(long_path 107)
-  for args in "frame-server" "frame-server 0" "frame-server 65536" "frame-server 99999999999999999999" \
-    "frame-server $too_long" "frame-server $fits extra" "seqpacket-server" "seqpacket-server $too_long"; do
-    program=${args%% *}
-    # shellcheck disable=SC2086
-    run_program 5 usage "$(student "$program")" ${args#"$program"}
-    if [[ $STATUS != 2 ]]; then
-      fail_check "$program ${args#"$program"}: $(describe_status "$STATUS" 5)" \
-        "exit status 2 and a usage line on stderr"
-      return 1
-    fi
-  done
+  usage_errors "frame-server" "frame-server 0" "frame-server 65536" "frame-server 99999999999999999999" \
+    "frame-server $too_long" "frame-server $fits extra" "seqpacket-server" "seqpacket-server $too_long" || return 1
   start_frame_server 20 "$fits" || { evidence seen "(a 107-byte PATH fits and must work)"; return 1; }
   frame_exchange 10 "$fits" "a server on a 107-byte path answers" 5
 }

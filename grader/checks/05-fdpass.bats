@@ -100,13 +100,6 @@ open_fds() {
   ls "/proc/$1/fd" 2>/dev/null | wc -l
 }
 
-# long_path LENGTH: a path of exactly LENGTH bytes inside the sandbox.
-long_path() {
-  local prefix="$T/" fill
-  fill=$(printf '%*s' $(($1 - ${#prefix})) '' | tr ' ' 'p')
-  printf '%s%s' "$prefix" "$fill"
-}
-
 # --- compiling --------------------------------------------------------------
 
 @test "compiles without errors [1 pt]" {
@@ -266,19 +259,11 @@ long_path() {
   hint "fd-server takes PATH and DIR, fd-client PATH and NAME; a PATH must be shorter than 108 bytes (sun_path with its NUL). Anything else: a usage line on stderr and exit status 2." \
     04-addresses#path-length 05-lifecycle#errors-and-exit-statuses
   needs server client
-  local too_long args program
+  local too_long
   too_long=$(long_path 108)
   mkdir -p "$T/files"
-  for args in "fd-server" "fd-server $T/fd.sock" "fd-server $too_long $T/files" \
-    "fd-client" "fd-client $T/fd.sock" "fd-client $too_long a.txt"; do
-    program=${args%% *}
-    # shellcheck disable=SC2086
-    run_program 5 usage "$(student "$program")" ${args#"$program"}
-    if [[ $STATUS != 2 ]]; then
-      fail_check "$program ${args#"$program"}: $(describe_status "$STATUS" 5)" "exit status 2 and a usage line on stderr"
-      return 1
-    fi
-  done
+  usage_errors "fd-server" "fd-server $T/fd.sock" "fd-server $too_long $T/files" \
+    "fd-client" "fd-client $T/fd.sock" "fd-client $too_long a.txt"
 }
 
 @test "client reports a missing server [1 pt]" {

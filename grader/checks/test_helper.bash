@@ -315,6 +315,34 @@ wait_tcp_listening() {
   wait_listening "$1" "TCP port $2" "${3:-10}" tcp_listening "$2"
 }
 
+# long_path LENGTH: a path of exactly LENGTH bytes inside the sandbox.
+long_path() {
+  local prefix="$T/" fill
+  fill=$(printf '%*s' $(($1 - ${#prefix})) '' | tr ' ' 'p')
+  printf '%s%s' "$prefix" "$fill"
+}
+
+# usage_errors "PROGRAM ARG..."...: run each command line (the student's
+# PROGRAM, arguments split on blanks), all at once; each must exit 2 within
+# 5 s. Fails with the first that does not.
+usage_errors() {
+  local line words groups=() i failed=0
+  for line in "$@"; do
+    read -ra words <<<"$line"
+    spawn 5 "usage-${#groups[@]}" "$(student "${words[0]}")" "${words[@]:1}"
+    groups+=("$SPAWNED")
+  done
+  for i in "${!groups[@]}"; do
+    finish "${groups[$i]}"
+    if [[ $STATUS != 2 ]] && ((!failed)); then
+      show_file "stderr" "$T/usage-$i.err"
+      fail_check "$(printf '%s' "${@:i+1:1}"): $(describe_status "$STATUS" 5)" "exit status 2 and a usage line on stderr"
+      failed=1
+    fi
+  done
+  return "$failed"
+}
+
 # --- Comparing output ---------------------------------------------------------
 
 # same_bytes EXPECTED ACTUAL WHAT: byte-exact comparison with a readable report.
