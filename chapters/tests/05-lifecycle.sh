@@ -49,6 +49,10 @@ out=$(run 5 "$BIN/reuse-demo")
 echo "$out"
 expect "TIME_WAIT blocks bind without SO_REUSEADDR" grep -qE '^without SO_REUSEADDR: bind 127\.0\.0\.1:[0-9]+: Address already in use$' <<<"$out"
 expect "SO_REUSEADDR allows it" grep -qE '^with    SO_REUSEADDR: bind 127\.0\.0\.1:[0-9]+: ok$' <<<"$out"
+expect "SO_REUSEADDR does not share a port with a TCP listener" \
+  grep -qx 'a listener holds the port: bind with SO_REUSEADDR: Address already in use' <<<"$out"
+expect "two UDP sockets with SO_REUSEADDR share a port" \
+  grep -qE '^udp: two sockets with SO_REUSEADDR on 127\.0\.0\.1:[0-9]+: both bound$' <<<"$out"
 
 out=$(run 15 "$BIN/backlog-demo")
 echo "$out"
@@ -71,3 +75,12 @@ echo "EMFILE lines: $emfile"
 expect "EMFILE is reported" test "$emfile" -ge 1
 expect "but the server does not spin on it" test "$emfile" -le 100
 expect "and still exits 0 on SIGTERM" test "$rc" -eq 0
+
+out=$(run 15 "$BIN/restart-demo" signal)
+echo "$out"
+expect "glibc's signal() restarts accept after the handler" \
+  test "$out" = "signal: accept returned a client (handler ran: yes)"
+out=$(run 15 "$BIN/restart-demo" sigaction)
+echo "$out"
+expect "sigaction without SA_RESTART interrupts it" \
+  test "$out" = "sigaction: accept failed: Interrupted system call (handler ran: yes)"
