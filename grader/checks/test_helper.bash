@@ -73,6 +73,9 @@ needs_sources_compiled() {
       timeout)
         fail_check "compiling $program.c did not finish within the compiler's time limit" "a program that compiles"
         return 1 ;;
+      refused)
+        fail_check "$(cat "$GRADER_LOGS/$program.log")" "$program.c, a regular file, in the lab folder"
+        return 1 ;;
       *)
         show_file "compiler output for $program.c" "$GRADER_LOGS/$program.log"
         fail_check "$program.c did not compile" "a program that compiles"
