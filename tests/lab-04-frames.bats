@@ -97,6 +97,10 @@ load test_helper
   assert_full_marks 04-frames tests/cases/04-frames/correct-fork-pselect
 }
 
+@test "stat instead of lstat loses only the regular-file-or-link check" {
+  assert_only_fails 04-frames stat-not-lstat "leaves a regular file or a symbolic link at PATH untouched"
+}
+
 @test "every case in the catalogue has a test here" {
   local case
   for case in "$ROOT"/tests/cases/04-frames/*/; do

@@ -317,6 +317,14 @@ logged_since() {
 
 # --- the command line and the end ------------------------------------------------
 
+@test "leaves a regular file or a symbolic link at PATH untouched [1 pt]" {
+  hint "Only a socket may be removed: lstat PATH first (stat follows a symbolic link to whatever it names), and if it exists and is not a socket (S_ISSOCK), print a message and exit 1 without touching it — in both servers." \
+    04-addresses#stale-socket-files 05-lifecycle#errors-and-exit-statuses
+  needs frame-server seqpacket-server
+  refuses_non_socket_path "$(student frame-server)" PATH || { evidence seen "(frame-server)"; return 1; }
+  refuses_non_socket_path "$(student seqpacket-server)" PATH || { evidence seen "(seqpacket-server)"; return 1; }
+}
+
 @test "rejects bad arguments with exit status 2 [1 pt]" {
   hint "A PORT is decimal digits from 1 to 65535; a PATH must be shorter than 108 bytes (sun_path with its NUL); and there is exactly one argument. Anything else: a usage line on stderr and exit status 2." \
     04-addresses#path-length 05-lifecycle#errors-and-exit-statuses

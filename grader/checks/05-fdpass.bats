@@ -209,13 +209,15 @@ exercise_server() {
   done
 }
 
-@test "refuses names with /, . or .., and empty names [2 pts]" {
-  hint "A name from a client is untrusted: with '/' (sub/b, ../secret) or equal to '.' or '..' or empty, it could reach outside DIR or DIR itself. Refuse it (status byte 1 and a reason) before opening anything, and keep serving." \
+@test "refuses names with /, . or .., empty and over-long names [2 pts]" {
+  hint "A name from a client is untrusted: with '/' (sub/b, ../secret) or equal to '.' or '..' or empty, it could reach outside DIR or DIR itself. Refuse it (status byte 1 and a reason) before opening anything, and keep serving. A message longer than your buffer must not overflow it: give recvmsg the buffer's real size, and refuse a message that came back with MSG_TRUNC." \
     08-unix-superpowers#passing-descriptors 05-lifecycle#errors-and-exit-statuses
   needs server
   start_fd_server 20
   fd_peer 10 peer refuse "$T/fd.sock" "" sub/b ../secret . .. '\0' ||
     { peer_failed peer "status 1, a reason, and no descriptor for sub/b, ../secret, ., .. and an empty name"; return 1; }
+  fd_peer 10 peer long "$T/fd.sock" 100000 ||
+    { peer_failed peer "status 1, a reason, and no descriptor for a name of 100000 bytes"; return 1; }
   fd_peer 10 peer many "$T/fd.sock" a.txt 1 ||
     { peer_failed peer "the server still serving good names after refusing bad ones"; return 1; }
 }
@@ -254,7 +256,46 @@ exercise_server() {
     "as many descriptors open after the requests as before"
 }
 
+@test "survives a client that leaves before its answer [2 pts]" {
+  hint "A client may close before its answer is sent: sendmsg then fails with EPIPE and raises SIGPIPE, which kills a process by default. Ignore SIGPIPE or send with MSG_NOSIGNAL, and treat the error as the end of that connection only." \
+    05-lifecycle#vanished-peers-and-sigpipe
+  needs server
+  start_fd_server 20
+  # The server is stopped while the client sends its request and closes, so
+  # that it answers a socket nobody reads any more.
+  signal_program STOP "$SERVER"
+  fd_peer 10 gone leave "$T/fd.sock" a.txt || true
+  signal_program CONT "$SERVER"
+  fd_peer 10 peer many "$T/fd.sock" a.txt 1 ||
+    { peer_failed peer "the next client served after one that left before its answer"; return 1; }
+}
+
+@test "client closes the descriptor it received [1 pt]" {
+  hint "The descriptor that arrived in SCM_RIGHTS is the client's own: close it when the file has been copied, as every descriptor a program opens." \
+    08-unix-superpowers#passing-descriptors a-debugging#valgrind-and-descriptor-leaks
+  needs server client
+  start_fd_server 20
+  local open
+  run_program 30 client "${VALGRIND[@]}" --log-file="$T/client.valgrind" "$(student fd-client)" "$T/fd.sock" a.txt
+  if [[ $STATUS != 0 ]]; then
+    show_file "client stderr" "$T/client.err"
+    not_judged "the client did not copy a file under valgrind ($(describe_status "$STATUS" 30)); see \"client prints the file through the passed descriptor\""
+  fi
+  if ! open=$(valgrind_open_fds "$T/client.valgrind"); then
+    fail_check "descriptors still open when the client exited (valgrind --track-fds=yes): $(echo "$open" | paste -sd ';')" \
+      "only stdin, stdout and stderr open at exit"
+  fi
+}
+
 # --- the command line and the end ------------------------------------------------
+
+@test "leaves a regular file or a symbolic link at PATH untouched [1 pt]" {
+  hint "Only a socket may be removed: lstat PATH first (stat follows a symbolic link to whatever it names), and if it exists and is not a socket (S_ISSOCK), print a message and exit 1 without touching it." \
+    04-addresses#stale-socket-files 05-lifecycle#errors-and-exit-statuses
+  needs server
+  make_files
+  refuses_non_socket_path "$(student fd-server)" PATH "$T/files"
+}
 
 @test "rejects bad arguments with exit status 2 [1 pt]" {
   hint "fd-server takes PATH and DIR, fd-client PATH and NAME; a PATH must be shorter than 108 bytes (sun_path with its NUL). Anything else: a usage line on stderr and exit status 2." \

@@ -383,6 +383,42 @@ long_path() {
   printf '%s%s' "$prefix" "$fill"
 }
 
+# refuses_non_socket_path SERVER ARGS...: the server, started with a
+# regular file at PATH and then with a symbolic link to a socket at PATH
+# (the argument written PATH in ARGS), leaves each as it was and exits 1 with
+# a message. lstat, not stat: a link is not a socket even when it names one.
+refuses_non_socket_path() {
+  local server=$1 what path arg args
+  shift
+  printf 'an important file, not a socket\n' >"$T/data.txt"
+  cp "$T/data.txt" "$T/data.orig"
+  "$GRADER_TOOLS/peer" stale "$T/other.sock"
+  ln -s "$T/other.sock" "$T/link.sock"
+  for what in file link; do
+    path=$T/data.txt
+    [[ $what == link ]] && path=$T/link.sock
+    args=()
+    for arg in "$@"; do [[ $arg == PATH ]] && args+=("$path") || args+=("$arg"); done
+    run_program 5 refused "$server" "${args[@]}"
+    if [[ $what == file ]] && { [[ ! -f $path ]] || ! cmp -s "$T/data.orig" "$path"; }; then
+      fail_check "the regular file at PATH was removed or changed" "the file left as it was"
+      return 1
+    elif [[ $what == link && ( ! -L $path || $(readlink "$path") != "$T/other.sock" ) ]]; then
+      fail_check "the symbolic link at PATH (to a socket file) was removed or replaced" \
+        "a symbolic link left as it is: lstat says it is not a socket, even though it names one"
+      return 1
+    elif [[ $STATUS != 1 ]]; then
+      show_file "stderr" "$T/refused.err"
+      fail_check "with a $([[ $what == file ]] && printf 'regular file' || printf 'symbolic link') at PATH: $(describe_status "$STATUS" 5)" \
+        "exit status 1 with a message on stderr"
+      return 1
+    elif [[ ! -s "$T/refused.err" ]]; then
+      fail_check "exit status 1 but nothing on stderr" "a message saying why the server cannot start"
+      return 1
+    fi
+  done
+}
+
 # usage_errors "PROGRAM ARG..."...: run each command line (the student's
 # PROGRAM, arguments split on blanks), all at once; each must exit 2 within
 # 5 s. Fails with the first that does not.
