@@ -1,4 +1,4 @@
-# Example test for chapter 9: line-split; stall-echo stalls every client
+# Example test for chapter 9: line-split; fork-echo; stall-echo stalls every client
 # behind one that does not read; poll-echo and epoll-echo serve two clients
 # at once, drop a client that does not read, and exit 0 on signals;
 # poll-echo refuses clients cleanly when it runs out of descriptors.
@@ -67,6 +67,18 @@ set +e; out=$(printf 'a line of more than twenty bytes\n' | run 5 "$BIN/line-spl
 echo "$out"
 expect "an over-long line refused" test "$out" = 'line too long (over 20 bytes): a server drops this client'
 expect "with status 1" test "$rc" -eq 1
+
+# fork-echo: a process per client; a client that does not read stalls only its own
+sock="$T/fork.sock"
+start_server fork-echo "$sock" fork.log
+two_clients "$sock" fork.log
+flood "$sock"
+flooder=$!
+wait_for 15 fork.log 'client 3 joined'
+expect "fork-echo answers while a client floods it" test "$(echo_once "$sock" during-flood)" = during-flood
+kill -TERM "$flooder"
+stop_server TERM "$sock"
+cat fork.log
 
 # stall-echo: one client that does not read stops the others
 sock="$T/stall.sock"
