@@ -1,4 +1,4 @@
-# Example test for chapter 9: line-split; fork-echo; stall-echo stalls every client
+# Example test for chapter 9: line-split; fork-echo; thread-echo; stall-echo stalls every client
 # behind one that does not read; poll-echo and epoll-echo serve two clients
 # at once, drop a client that does not read, and exit 0 on signals;
 # poll-echo refuses clients cleanly when it runs out of descriptors.
@@ -79,6 +79,27 @@ expect "fork-echo answers while a client floods it" test "$(echo_once "$sock" du
 kill -TERM "$flooder"
 stop_server TERM "$sock"
 cat fork.log
+
+# thread-echo: a thread per client
+sock="$T/thread.sock"
+start_server thread-echo "$sock" thread.log
+rm -f a.in a.out && mkfifo a.in
+exec 5<>a.in
+timeout -k 2 30 socat -t 10 STDIO "UNIX-CONNECT:$sock" <a.in >a.out 5>&- &
+BG_PIDS+=("$!")
+echo first-a >&5
+wait_for 15 a.out '^first-a$'
+flood "$sock"
+flooder=$!
+expect "thread-echo answers a client while another stays connected and one floods it" \
+  test "$(echo_once "$sock" hello-b)" = hello-b
+echo again-a >&5
+wait_for 15 a.out '^again-a$'
+exec 5>&-
+kill -TERM "$flooder"
+wait_for 15 thread.log 'left'
+stop_server TERM "$sock"
+cat thread.log
 
 # stall-echo: one client that does not read stops the others
 sock="$T/stall.sock"
