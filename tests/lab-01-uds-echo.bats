@@ -93,6 +93,14 @@ load test_helper
   assert_only_fails 01-uds-echo stat-not-lstat "leaves a regular file or a symbolic link at PATH untouched"
 }
 
+@test "handlers installed with signal() (SA_RESTART) lose only the signal check" {
+  assert_only_fails 01-uds-echo signal-sa-restart "exits 0 on SIGINT and on SIGTERM"
+  run not_judged_checks
+  assert_output ''
+  run jq -r '.tests[] | select(.name == "exits 0 on SIGINT and on SIGTERM") | .output' "$RESULT"
+  assert_output --partial 'SA_RESTART'
+}
+
 @test "every case in the catalogue has a test here" {
   local case
   for case in "$ROOT"/tests/cases/01-uds-echo/*/; do

@@ -216,6 +216,15 @@ logged_since() {
     fi
   done
   frame_exchange 10 "$T/frames.sock" "the next client served as usual" 5 300
+  # Refused before anything was reserved for it: the server never grew
+  # towards the 4 GiB the second header claimed.
+  local pid peak
+  pid=$(program_pids "$SERVER" | head -n 1)
+  peak=$(awk '/^VmPeak:/ { print int($2 / 1024) }' "/proc/$pid/status" 2>/dev/null)
+  if [[ -n $peak ]] && ((peak > 1024)); then
+    fail_check "the server's address space reached $peak MiB: it allocated room for a length before checking it" \
+      "the length checked against 16 MiB before any allocation"
+  fi
 }
 
 @test "closes a connection cut inside a frame, and keeps serving [2 pts]" {
@@ -228,7 +237,13 @@ logged_since() {
     where="inside the payload (50 of 104 bytes)"
     ((bytes < 4)) && where="inside the 4-byte length"
     before=$(log_lines)
-    frame_peer 10 cut cut "$T/frames.sock" "$bytes"
+    frame_peer 15 cut cut "$T/frames.sock" "$bytes"
+    if [[ $STATUS != 0 ]]; then
+      show_file "server stderr" "$T/server.err"
+      fail_check "$(head -c 300 "$T/cut.out")$(server_state)" \
+        "no reply to a frame cut short $where, and the connection closed"
+      return 1
+    fi
     frame_exchange 10 "$T/frames.sock" "the next client served after one that closed $where" 5 || return 1
     if ! logged_since "$before"; then
       fail_check "nothing on stderr about the connection that ended $where" \
