@@ -154,6 +154,23 @@ exercise_server() {
   return 1
 }
 
+@test "echoes everything to a slow reader [2 pts]" {
+  hint "When the client reads slowly, the server's send buffer fills: a blocking send then waits, but a non-blocking one returns EAGAIN or sends only part. Keep every unsent byte and send it when poll says POLLOUT; never drop it." \
+    05-lifecycle#short-reads-and-short-writes 09-many-clients#non-blocking-sockets-and-eagain
+  needs server
+  local port
+  port=$(free_port)
+  start_tcp_server 60 "$port" || return 1
+  # A small receive buffer keeps TCP's window small, so that even over
+  # loopback the server's sends meet a full buffer many times.
+  run_program 40 peer "$GRADER_TOOLS/peer" slow-reader "127.0.0.1:$port" 16777216 4096
+  if [[ $STATUS != 0 ]]; then
+    show_file "server stderr" "$T/server.err"
+    fail_check "$(head -c 300 "$T/peer.out") ($(describe_status "$STATUS" 40))" \
+      "all 16 MiB echoed, in order, to a client that reads slowly through a small receive buffer"
+  fi
+}
+
 @test "serves several clients one after another [1 pt]" {
   hint "After a client's EOF, close that connection and go back to accept: the server's main loop runs until a signal, not until the first client leaves." \
     05-lifecycle#server-lifecycle
