@@ -269,7 +269,7 @@ exercise_server() {
 }
 
 @test "survives a client that leaves before its answer [2 pts]" {
-  hint "A client may close before its answer is sent: sendmsg then fails with EPIPE and raises SIGPIPE, which kills a process by default. Ignore SIGPIPE or send with MSG_NOSIGNAL, and treat the error as the end of that connection only." \
+  hint "A client may close before its answer is sent: sendmsg then fails with EPIPE. That ends this connection only: close it and go on serving, never exit. (On a stream socket the same write would also raise SIGPIPE: ignore it or send with MSG_NOSIGNAL.)" \
     05-lifecycle#vanished-peers-and-sigpipe
   needs server
   start_fd_server 20
