@@ -142,13 +142,15 @@ teardown() {
 }
 
 # spawn LIMIT NAME [WRAPPER...] PROGRAM ARGS...: start a process in a new
-# session (so a process group of its own) under `timeout -k`, stdout and
+# session (so a process group of its own) under `timeout -k` (LIMIT seconds
+# times GRADER_TIME_SCALE, default 1: the one knob for a machine much slower
+# than a busy 2-core runner), stdout and
 # stderr to $T/NAME.out and $T/NAME.err, stdin from $T/NAME.in if it exists.
 # A command that runs a student's program (directly or under strace or
 # valgrind) runs in lib/sandbox. Sets SPAWNED to the group id. Never
 # inherits bats' fd 3.
 spawn() {
-  local limit=$1 name=$2
+  local limit=$(($1 * ${GRADER_TIME_SCALE:-1})) name=$2
   shift 2
   local input=/dev/null arg sandbox=()
   [[ -e "$T/$name.in" ]] && input="$T/$name.in"
