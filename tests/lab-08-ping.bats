@@ -102,6 +102,18 @@ load test_helper
   assert_only_fails 08-ping compiler-warning "compiles without warnings"
 }
 
+@test "a timerfd schedule with signalfd and poll is correct too" {
+  assert_full_marks 08-ping tests/cases/08-ping/correct-timerfd-signalfd
+}
+
+@test "pselect, Welford's running variance and the TTL from the IP header are correct too" {
+  assert_full_marks 08-ping tests/cases/08-ping/correct-pselect-welford
+}
+
+@test "a self-pipe, a connected socket and the send time in the payload are correct too" {
+  assert_full_marks 08-ping tests/cases/08-ping/correct-selfpipe-connect
+}
+
 @test "every case in the catalogue has a test here" {
   local case
   for case in "$ROOT"/tests/cases/08-ping/*/; do

@@ -337,17 +337,22 @@ static void print_summary(struct pinger *p)
     fflush(stdout);
 }
 
-/* Have all requests been sent, and all answered or given up on? */
-static bool done(struct pinger *p, int64_t now)
+/* When we stop waiting for replies to the last request: max(1 s, 2 x the
+ * largest RTT so far) after it was sent (the RTT may still grow). */
+static int64_t give_up_at(const struct pinger *p)
 {
-    if (p->count == 0 || p->sent < p->count)
-        return false;
-    if (p->received == p->sent)
-        return true;
     int64_t linger = (int64_t)(2 * p->max * 1e6);
     if (linger < 1000000000)
         linger = 1000000000;
-    return now - p->sent_at[(uint16_t)p->sent] >= linger;
+    return p->sent_at[(uint16_t)p->sent] + linger;
+}
+
+/* Have all requests been sent, and all answered or given up on? */
+static bool done(const struct pinger *p, int64_t now)
+{
+    if (p->count == 0 || p->sent < p->count)
+        return false;
+    return p->received == p->sent || now >= give_up_at(p);
 }
 
 static void run(struct pinger *p)
@@ -381,9 +386,7 @@ static void run(struct pinger *p)
         if (done(p, now))
             break;
         /* Sleep until the next send, or the end of the wait for replies. */
-        int64_t wake = next_send;
-        if (p->count && p->sent >= p->count)
-            wake = now + 10000000; /* re-check done() every 10 ms */
+        int64_t wake = p->count && p->sent >= p->count ? give_up_at(p) : next_send;
         int64_t delay = wake > now ? wake - now : 0;
         struct timespec ts = {.tv_sec = delay / 1000000000, .tv_nsec = delay % 1000000000};
         struct pollfd pfd = {.fd = p->fd, .events = POLLIN};
