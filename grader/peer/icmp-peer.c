@@ -6,7 +6,9 @@
  *   icmp-peer 4|6 [-d MS[,MS...]] [-2] [-n]
  *
  * Reads every echo request on a raw socket and prints, line-buffered,
- * "request id=ID seq=SEQ ms=T" (T: ms since the peer started). Answers each
+ * "request id=ID seq=SEQ ms=T", T in ms since the peer started, taken from
+ * the kernel's receive timestamp (SO_TIMESTAMPNS): on loopback that is when
+ * the request was sent, even if this peer was slow to read it. Answers each
  * with an echo reply (same identifier, sequence and payload) after a delay:
  * the k-th request waits the k-th MS of the list (cycled; default 0). -2
  * sends every reply twice (a duplicate); -n never answers. Prints "ready"
@@ -45,6 +47,11 @@ static int64_t now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t realtime_ms(const struct timespec *ts)
+{
+    return (int64_t)ts->tv_sec * 1000 + ts->tv_nsec / 1000000;
 }
 
 static uint16_t checksum(const uint8_t *b, size_t len)
@@ -103,9 +110,13 @@ int main(int argc, char **argv)
         if (setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &filter, sizeof filter) < 0)
             die("setsockopt ICMP6_FILTER");
     }
+    int on = 1;
+    if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) < 0)
+        die("setsockopt SO_TIMESTAMPNS");
     setvbuf(stdout, NULL, _IOLBF, 0);
+    struct timespec started;
+    clock_gettime(CLOCK_REALTIME, &started); /* the timestamps' clock */
     printf("ready\n");
-    int64_t start = now_ms();
     long requests = 0;
     for (;;) {
         int64_t timeout = -1;
@@ -135,11 +146,21 @@ int main(int argc, char **argv)
         if (!(pfd.revents & POLLIN))
             continue;
         uint8_t buf[1600];
+        char control[256];
         struct sockaddr_storage from;
-        socklen_t fromlen = sizeof from;
-        ssize_t n = recvfrom(fd, buf, sizeof buf, MSG_DONTWAIT, (struct sockaddr *)&from, &fromlen);
+        struct iovec iov = {.iov_base = buf, .iov_len = sizeof buf};
+        struct msghdr msg = {.msg_name = &from, .msg_namelen = sizeof from, .msg_iov = &iov,
+                             .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control};
+        ssize_t n = recvmsg(fd, &msg, MSG_DONTWAIT);
         if (n < 0)
             continue;
+        socklen_t fromlen = msg.msg_namelen;
+        struct timespec arrived;
+        clock_gettime(CLOCK_REALTIME, &arrived); /* if no timestamp came */
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+            if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS &&
+                c->cmsg_len >= CMSG_LEN(sizeof arrived))
+                memcpy(&arrived, CMSG_DATA(c), sizeof arrived);
         uint8_t *icmp = buf;
         size_t len = (size_t)n;
         if (!v6) {
@@ -154,7 +175,7 @@ int main(int argc, char **argv)
         if (icmp[0] != (v6 ? ICMP6_ECHO_REQUEST : 8))
             continue;
         printf("request id=%u seq=%u ms=%lld\n", icmp[4] << 8 | icmp[5], icmp[6] << 8 | icmp[7],
-               (long long)(now_ms() - start));
+               (long long)(realtime_ms(&arrived) - realtime_ms(&started)));
         if (!answer || queued == MAX_PENDING || len > sizeof queue[0].msg)
             continue;
         struct pending *p = &queue[queued++];
