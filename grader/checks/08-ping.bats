@@ -464,5 +464,13 @@ wait_replies() {
     fail_check "$problems" "no invalid accesses and no definitely lost blocks"
     return 1
   fi
-  fds=$(valgrind_open_fds "$T/valgrind.log") || fail_check "$fds" "no descriptor open at exit"
+  if ! fds=$(valgrind_open_fds "$T/valgrind.log"); then
+    fail_check "$fds" "no descriptor open at exit"
+    return 1
+  fi
+  # Clean, but only worth points if it did its work under valgrind.
+  parse_ping "$T/ping.out"
+  if [[ $STATUS != 0 || $RECEIVED != 3 ]]; then
+    not_judged "the program did not ping 127.0.0.1 three times under valgrind ($(describe_status "$STATUS" 60), ${RECEIVED:-no} replies counted), so its memory was not seen at work (see \"pings 127.0.0.1 through a ping socket, unprivileged\")"
+  fi
 }
