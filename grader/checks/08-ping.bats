@@ -209,7 +209,7 @@ wait_replies() {
 
 @test "an unknown host: a message and exit status 2 [1 pt]" {
   hint "When getaddrinfo fails, print the host and gai_strerror's words on stderr and exit 2, as iputils ping does." \
-    11-raw-sockets#ping-sockets
+    04-addresses#getaddrinfo-and-getnameinfo
   needs client
   needs_netns
   make_netns open
