@@ -7,7 +7,7 @@
 
 load test_helper
 
-BOUND=330 # seconds: compile (30 s) + one lab's checks (300 s), README.md
+BOUND=630 # seconds: compile (30 s) + one lab's checks (600 s), README.md
 
 
 # grade_hostile CASE: grade tests/hostile/CASE; sets GRADE_STATUS, ELAPSED,

@@ -300,7 +300,7 @@ exercise_server() {
   hint "Before exiting on a signal, close the listening socket (and anything else you opened) and unlink PATH, so no stale file is left for the next run." \
     05-lifecycle#clean-shutdown-on-signals a-debugging#valgrind-and-descriptor-leaks
   needs server
-  start_unix_server 30 "$T/echo.sock" "${VALGRIND[@]}" --log-file="$T/valgrind.log"
+  start_unix_server 100 "$T/echo.sock" "${VALGRIND[@]}" --log-file="$T/valgrind.log"
   stop_observed TERM "$SERVER" 15 "$T/echo.sock" || not_judged_after_no_exit
   if [[ -e "$T/echo.sock" ]]; then
     fail_check "$T/echo.sock still exists after the server exited" "the socket file removed"
@@ -317,7 +317,7 @@ exercise_server() {
   hint "valgrind found invalid memory accesses or memory that was never freed: read its report (line numbers included) and fix the first problem first." \
     a-debugging#valgrind-and-descriptor-leaks
   needs server client
-  start_unix_server 40 "$T/echo.sock" "${VALGRIND[@]}" --log-file="$T/server.valgrind"
+  start_unix_server 100 "$T/echo.sock" "${VALGRIND[@]}" --log-file="$T/server.valgrind"
   local n
   for n in 1 2; do socat_echo "$T/echo.sock" || true; done
   head -c 75000 /dev/urandom | base64 >"$T/client.in"

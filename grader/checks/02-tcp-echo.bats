@@ -460,7 +460,7 @@ exercise_server() {
   needs server
   local port open
   port=$(free_port)
-  start_tcp_server 30 "$port" "${VALGRIND[@]}" --log-file="$T/valgrind.log" || return 1
+  start_tcp_server 100 "$port" "${VALGRIND[@]}" --log-file="$T/valgrind.log" || return 1
   socat_echo 127.0.0.1 "$port" || true
   stop_observed TERM "$SERVER" 15 "$port" || not_judged_after_no_exit
   if ! open=$(valgrind_open_fds "$T/valgrind.log"); then
@@ -483,7 +483,7 @@ exercise_server() {
   needs server client
   local port side problems
   port=$(free_port)
-  start_tcp_server 40 "$port" "${VALGRIND[@]}" --log-file="$T/server.valgrind" || return 1
+  start_tcp_server 100 "$port" "${VALGRIND[@]}" --log-file="$T/server.valgrind" || return 1
   socat_echo 127.0.0.1 "$port" || true
   head -c 75000 /dev/urandom | base64 >"$T/client.in"
   run_program 30 client "${VALGRIND[@]}" --log-file="$T/client.valgrind" \

@@ -437,7 +437,7 @@ bound_paths() {
   needs server
   local endpoint open
   endpoint=$(udp_endpoint 127.0.0.1)
-  start_server 30 "$endpoint" "${VALGRIND[@]}" --log-file="$T/valgrind.log" || return 1
+  start_server 100 "$endpoint" "${VALGRIND[@]}" --log-file="$T/valgrind.log" || return 1
   peer probe probe "$endpoint" text 3 || true
   stop_observed TERM "$SERVER" 15 "${endpoint##*:}" || not_judged_after_no_exit
   if ! open=$(valgrind_open_fds "$T/valgrind.log"); then
@@ -452,7 +452,7 @@ bound_paths() {
   needs server client
   local endpoint side problems
   endpoint=$(udp_endpoint 127.0.0.1)
-  start_server 40 "$endpoint" "${VALGRIND[@]}" --log-file="$T/server.valgrind" || return 1
+  start_server 100 "$endpoint" "${VALGRIND[@]}" --log-file="$T/server.valgrind" || return 1
   printf 'first line\n\n%s\nlast line\n' "$(head -c 3000 /dev/urandom | base64 -w 0)" >"$T/client.in"
   run_program 30 client "${VALGRIND[@]}" --log-file="$T/client.valgrind" \
     "$(student dgram-upper-client)" "$endpoint"

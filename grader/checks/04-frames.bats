@@ -381,8 +381,8 @@ logged_since() {
   hint "Before exiting on a signal, close the listening socket (and anything else you opened) and unlink PATH, so no stale file is left for the next run." \
     05-lifecycle#clean-shutdown-on-signals a-debugging#valgrind-and-descriptor-leaks
   needs frame-server seqpacket-server
-  start_frame_server 40 "$T/frames.sock" "${VALGRIND[@]}" --log-file="$T/frame.valgrind" || return 1
-  start_seqpacket_server 40 "$T/seq.sock" "${VALGRIND[@]}" --log-file="$T/seq.valgrind" || return 1
+  start_frame_server 100 "$T/frames.sock" "${VALGRIND[@]}" --log-file="$T/frame.valgrind" || return 1
+  start_seqpacket_server 100 "$T/seq.sock" "${VALGRIND[@]}" --log-file="$T/seq.valgrind" || return 1
   local group program path log open
   for program in frame-server seqpacket-server; do
     group=$SERVER path=$T/frames.sock log=$T/frame.valgrind
@@ -403,8 +403,8 @@ logged_since() {
   hint "valgrind found invalid memory accesses or memory that was never freed (a frame's buffer not freed on every path, the oversize and cut ones included): read its report and fix the first problem first." \
     a-debugging#valgrind-and-descriptor-leaks 07-framing#limits-on-untrusted-lengths
   needs frame-server seqpacket-server
-  start_frame_server 60 "$T/frames.sock" "${VALGRIND[@]}" --log-file="$T/frame.valgrind" || return 1
-  start_seqpacket_server 60 "$T/seq.sock" "${VALGRIND[@]}" --log-file="$T/seq.valgrind" || return 1
+  start_frame_server 100 "$T/frames.sock" "${VALGRIND[@]}" --log-file="$T/frame.valgrind" || return 1
+  start_seqpacket_server 100 "$T/seq.sock" "${VALGRIND[@]}" --log-file="$T/seq.valgrind" || return 1
   frame_peer 20 exchange frames "$T/frames.sock" 5 0 70000 || true
   frame_peer 20 exchange frames "$T/frames.sock" -c 1 2 3 4000 || true
   frame_peer 20 oversize oversize "$T/frames.sock" 16777217 || true

@@ -337,7 +337,7 @@ exercise_server() {
   hint "Before exiting on a signal, close the listening socket (and anything else you opened, a descriptor for DIR too) and unlink PATH." \
     05-lifecycle#clean-shutdown-on-signals a-debugging#valgrind-and-descriptor-leaks
   needs server
-  start_fd_server 40 "${VALGRIND[@]}" --log-file="$T/valgrind.log"
+  start_fd_server 100 "${VALGRIND[@]}" --log-file="$T/valgrind.log"
   stop_observed TERM "$SERVER" 15 "$T/fd.sock" || not_judged_after_no_exit
   local open
   if [[ -e "$T/fd.sock" ]]; then
@@ -352,7 +352,7 @@ exercise_server() {
   hint "valgrind found invalid memory accesses or memory that was never freed: read its report (line numbers included) and fix the first problem first. Control-message buffers must be aligned and sized with CMSG_SPACE." \
     a-debugging#valgrind-and-descriptor-leaks 08-unix-superpowers#passing-descriptors
   needs server client
-  start_fd_server 60 "${VALGRIND[@]}" --log-file="$T/server.valgrind"
+  start_fd_server 100 "${VALGRIND[@]}" --log-file="$T/server.valgrind"
   fd_peer 20 peer get "$T/fd.sock" a.txt "$T/files/a.txt" || true
   fd_peer 20 peer refuse "$T/fd.sock" "" ../secret missing.txt || true
   run_program 30 client "${VALGRIND[@]}" --log-file="$T/client.valgrind" "$(student fd-client)" "$T/fd.sock" bin

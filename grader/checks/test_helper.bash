@@ -294,6 +294,9 @@ stop_observed() {
   fi
   if exited_within "$pgid" "$seconds"; then
     finish "$pgid"
+    # Ended by its time limit (timeout's 124, or its SIGKILL): its own exit
+    # was not seen.
+    [[ $STATUS == 124 || $STATUS == 137 ]] && STATUS=still-running && return 1
     return 0
   fi
   kill -KILL -- "-$pgid" 2>/dev/null || true
@@ -630,13 +633,13 @@ check_signal_exit() {
   needs "${list[@]}"
   for SERVER_PROGRAM in "${list[@]}"; do
     for sig in INT TERM; do
-      start_server 20 || return 1
+      start_server 60 || return 1
       hook exercise_server
       stop_server "$sig" "$SERVER" || true
       [[ $STATUS == 0 ]] && continue
       show_file "$SERVER_PROGRAM stderr" "$T/server.err"
       if [[ $STATUS == still-running ]]; then
-        start_server 20 || return 1
+        start_server 60 || return 1
         signal_program "$sig" "$SERVER" || true
         sleep 0.5
         nudge "$SERVER_ENDPOINT"
@@ -659,7 +662,7 @@ check_cleanup() {
   local list=($(servers))
   needs "${list[@]}"
   for SERVER_PROGRAM in "${list[@]}"; do
-    start_server 40 "${VALGRIND[@]}" --log-file="$T/cleanup.valgrind" || return 1
+    start_server 100 "${VALGRIND[@]}" --log-file="$T/cleanup.valgrind" || return 1
     hook exercise_server
     stop_observed TERM "$SERVER" 15 "$SERVER_ENDPOINT" || not_judged_after_no_exit "$SERVER_PROGRAM"
     if [[ -n $SERVER_FILE && -e $SERVER_FILE ]]; then
@@ -682,7 +685,7 @@ check_valgrind() {
   local list=($(servers))
   needs "${PROGRAMS[@]}"
   for SERVER_PROGRAM in "${list[@]}"; do
-    start_server 60 "${VALGRIND[@]}" --log-file="$T/server-$SERVER_PROGRAM.valgrind" || return 1
+    start_server 100 "${VALGRIND[@]}" --log-file="$T/server-$SERVER_PROGRAM.valgrind" || return 1
     hook exercise_server
     hook valgrind_clients
     stop_observed TERM "$SERVER" 20 "$SERVER_ENDPOINT" || not_judged_after_no_exit "$SERVER_PROGRAM"
