@@ -252,7 +252,7 @@ exercise_server() {
   start_tcp_server 20 "$port" "${STRACE[@]}" "$T/server.trace" || return 1
   # A client that stays connected, so that the server closes first.
   spawn 20 holder "$GRADER_TOOLS/net-peer" hold 127.0.0.1 "$port"
-  local holder=$SPAWNED tries=500
+  local holder=$SPAWNED tries=2000
   while ((tries-- > 0)) && ! grep -q '^echoed$' "$T/holder.out" && kill -0 "$holder" 2>/dev/null; do sleep 0.01; done
   if ! grep -q '^echoed$' "$T/holder.out"; then
     not_judged "the server did not echo a line to a client that stays connected (see \"echoes a line over IPv4\")"
@@ -261,7 +261,7 @@ exercise_server() {
   exited_within "$holder" 5 || true
   spawn 10 server "$(student tcp-echo-server)" "$port"
   SERVER=$SPAWNED
-  if ! wait_tcp_listening "$SERVER" "$port" 5; then
+  if ! wait_tcp_listening "$SERVER" "$port" 30; then
     if strace_has "$T/server.trace" 'setsockopt\([0-9]+, SOL_SOCKET, SO_REUSEADDR, \[1\]'; then
       evidence note "the first server did set SO_REUSEADDR"
     else

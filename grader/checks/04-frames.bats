@@ -24,7 +24,7 @@ start_frame_server() {
   if [[ $endpoint == */* ]]; then
     wait_unix_listening "$SERVER" "$endpoint"
   else
-    wait_tcp_listening "$SERVER" "$endpoint" 5
+    wait_tcp_listening "$SERVER" "$endpoint" 30
   fi
 }
 

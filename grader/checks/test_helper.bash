@@ -339,10 +339,10 @@ wait_listening() {
   fail_check "nothing listening on $what after $seconds s" "the server listening on $what"
 }
 
-# wait_unix_listening PGID PATH [SECONDS]: wait (default 10 s) until the
+# wait_unix_listening PGID PATH [SECONDS]: wait (default 30 s) until the
 # server listens on PATH.
 wait_unix_listening() {
-  wait_listening "$1" "$2" "${3:-10}" unix_listening "$2"
+  wait_listening "$1" "$2" "${3:-30}" unix_listening "$2"
 }
 
 # start_unix_server LIMIT PATH [WRAPPER...]: start the student's server on PATH
@@ -378,7 +378,7 @@ tcp_listening() {
 
 # wait_tcp_listening PGID PORT [SECONDS]: as wait_unix_listening, for TCP.
 wait_tcp_listening() {
-  wait_listening "$1" "TCP port $2" "${3:-10}" tcp_listening "$2"
+  wait_listening "$1" "TCP port $2" "${3:-30}" tcp_listening "$2"
 }
 
 # long_path LENGTH: a path of exactly LENGTH bytes inside the sandbox.
@@ -566,9 +566,9 @@ unix_dgram_bound() {
 
 # wait_dgram_bound PGID ENDPOINT [SECONDS]: wait until the server's datagram
 # socket is bound to ENDPOINT (a path, or HOST:PORT for UDP). Fails with
-# evidence if it exits or is too slow (default 10 s).
+# evidence if it exits or is too slow (default 30 s).
 wait_dgram_bound() {
-  local pgid=$1 endpoint=$2 tries=$((${3:-10} * 100)) probe
+  local pgid=$1 endpoint=$2 tries=$((${3:-30} * 100)) probe
   if [[ $endpoint == */* ]]; then probe=(unix_dgram_bound "$endpoint"); else probe=(udp_bound "${endpoint##*:}"); fi
   while ((tries-- > 0)); do
     "${probe[@]}" && return 0
@@ -581,7 +581,7 @@ wait_dgram_bound() {
     fi
     sleep 0.01
   done
-  fail_check "nothing bound to $endpoint after ${3:-10} s" "the server bound to $endpoint"
+  fail_check "nothing bound to $endpoint after ${3:-30} s" "the server bound to $endpoint"
 }
 
 # --- Standard checks -------------------------------------------------------
