@@ -338,6 +338,12 @@ logged_since() {
   needs frame-server seqpacket-server
   refuses_non_socket_path "$(student frame-server)" PATH || { evidence seen "(frame-server)"; return 1; }
   refuses_non_socket_path "$(student seqpacket-server)" PATH || { evidence seen "(seqpacket-server)"; return 1; }
+  # A refusal only counts from servers that do start where they may.
+  start_frame_server 30 "$T/free.sock" || { evidence seen "(frame-server must still start on a free PATH)"; return 1; }
+  frame_exchange 15 "$T/free.sock" "frame-server answering on a free PATH" 5 || return 1
+  start_seqpacket_server 30 "$T/free.seq" || { evidence seen "(seqpacket-server must still start on a free PATH)"; return 1; }
+  frame_peer 15 seqpeer seqpacket "$T/free.seq" 5 ||
+    fail_check "$(head -c 300 "$T/seqpeer.out")" "seqpacket-server answering on a free PATH"
 }
 
 @test "rejects bad arguments with exit status 2 [1 pt]" {

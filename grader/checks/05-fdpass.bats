@@ -306,7 +306,11 @@ exercise_server() {
     04-addresses#stale-socket-files 05-lifecycle#errors-and-exit-statuses
   needs server
   make_files
-  refuses_non_socket_path "$(student fd-server)" PATH "$T/files"
+  refuses_non_socket_path "$(student fd-server)" PATH "$T/files" || return 1
+  # A refusal only counts from a server that does start where it may.
+  start_fd_server 30 || { evidence seen "(the server must still start on a free PATH)"; return 1; }
+  fd_peer 15 peer many "$T/fd.sock" a.txt 1 ||
+    { peer_failed peer "the server serving on a free PATH"; return 1; }
 }
 
 @test "rejects bad arguments with exit status 2 [1 pt]" {
