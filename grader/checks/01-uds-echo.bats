@@ -58,7 +58,7 @@ exercise_server() {
   hint "Follow the lifecycle: the server does socket, bind, listen, accept, then reads and writes back until read returns 0; the client does socket, connect, sends stdin, and prints what comes back." \
     05-lifecycle#server-lifecycle 05-lifecycle#client-lifecycle
   needs server client
-  start_unix_server 10 "$T/echo.sock"
+  start_unix_server 60 "$T/echo.sock"
   printf 'hello, socket\n' >"$T/text"
   echo_with_client "$T/echo.sock" "$T/text" 10
 }
@@ -67,7 +67,7 @@ exercise_server() {
   hint "Data is bytes, not a C string: use the count that read/recv returned, never strlen, printf(\"%s\"), fputs or fgets on it." \
     05-lifecycle#bytes-not-strings
   needs server client
-  start_unix_server 10 "$T/echo.sock"
+  start_unix_server 60 "$T/echo.sock"
   { printf 'NUL\0in the middle\0\n'; head -c 65536 /dev/urandom; } >"$T/binary"
   echo_with_client "$T/echo.sock" "$T/binary" 10
 }
@@ -76,7 +76,7 @@ exercise_server() {
   hint "A client that sends all of its input before reading the echo deadlocks once both kernel buffers are full: send a chunk, read that many bytes back, repeat; then shutdown(SHUT_WR) and read to EOF." \
     05-lifecycle#avoiding-deadlock-on-large-inputs 05-lifecycle#short-reads-and-short-writes
   needs server client
-  start_unix_server 30 "$T/echo.sock"
+  start_unix_server 60 "$T/echo.sock"
   head -c 12582912 /dev/urandom | base64 -w 100 >"$T/big" # 16 MiB of text
   echo_with_client "$T/echo.sock" "$T/big" 20
 }
@@ -85,7 +85,7 @@ exercise_server() {
   hint "After a client's EOF, close that connection and go back to accept: the server's main loop runs until a signal, not until the first client leaves." \
     05-lifecycle#server-lifecycle
   needs server client
-  start_unix_server 20 "$T/echo.sock"
+  start_unix_server 60 "$T/echo.sock"
   local n
   for n in 1 2 3; do
     printf 'client number %s\n' "$n" >"$T/text"
@@ -101,7 +101,7 @@ exercise_server() {
   hint "write/send may accept fewer bytes than you asked (or fail with EAGAIN on a non-blocking socket) when the reader is slow: loop until every byte is written." \
     05-lifecycle#short-reads-and-short-writes
   needs server
-  start_unix_server 30 "$T/echo.sock"
+  start_unix_server 60 "$T/echo.sock"
   run_program 20 peer "$GRADER_TOOLS/peer" slow-reader "$T/echo.sock" 4194304
   if [[ $STATUS != 0 ]]; then
     show_file "server stderr" "$T/server.err"
@@ -116,7 +116,7 @@ exercise_server() {
   hint "Any stream client must work, not only yours: echo exactly what arrives, and close the connection after the client's EOF." \
     05-lifecycle#end-of-file-and-shutdown
   needs server
-  start_unix_server 10 "$T/echo.sock"
+  start_unix_server 60 "$T/echo.sock"
   if ! socat_echo "$T/echo.sock"; then
     show_file "socat stdout" "$T/socat.out"
     show_file "socat stderr" "$T/socat.err"
@@ -128,7 +128,7 @@ exercise_server() {
   hint "Any stream client must work, not only yours: echo exactly what arrives, and close the connection after the client's EOF." \
     05-lifecycle#end-of-file-and-shutdown
   needs server
-  start_unix_server 10 "$T/echo.sock"
+  start_unix_server 60 "$T/echo.sock"
   printf 'hello from nc\n' >"$T/nc.in"
   run_program 5 nc nc -N -U "$T/echo.sock"
   if [[ $STATUS != 0 ]] || ! cmp -s "$T/nc.in" "$T/nc.out"; then
@@ -154,7 +154,7 @@ exercise_server() {
   hint "Both programs create their socket with socket(AF_UNIX, SOCK_STREAM, 0); flags such as SOCK_CLOEXEC may be added." \
     02-domains#the-unix-domain 03-types#stream-sockets
   needs server client
-  start_unix_server 10 "$T/echo.sock" "${STRACE[@]}" "$T/server.trace"
+  start_unix_server 60 "$T/echo.sock" "${STRACE[@]}" "$T/server.trace"
   printf 'traced\n' >"$T/client.in"
   run_program 10 client "${STRACE[@]}" "$T/client.trace" "$(student uds-echo-client)" "$T/echo.sock"
   local side
@@ -171,7 +171,7 @@ exercise_server() {
   hint "A server binds its socket to PATH, calls listen, then accept (or accept4) for each client." \
     05-lifecycle#server-lifecycle a-debugging#reading-strace-output
   needs server
-  start_unix_server 10 "$T/echo.sock" "${STRACE[@]}" "$T/server.trace"
+  start_unix_server 60 "$T/echo.sock" "${STRACE[@]}" "$T/server.trace"
   socat_echo "$T/echo.sock" || true
   stop_server TERM "$SERVER" || true
   local call pattern
@@ -191,7 +191,7 @@ exercise_server() {
   hint "Every descriptor accept returns must be closed when that client is done (shutdown is not close): otherwise each client leaks one descriptor until the server runs out." \
     05-lifecycle#closing-every-descriptor a-debugging#reading-strace-output
   needs server
-  start_unix_server 20 "$T/echo.sock" "${STRACE[@]}" "$T/server.trace"
+  start_unix_server 60 "$T/echo.sock" "${STRACE[@]}" "$T/server.trace"
   local n
   for n in 1 2 3; do socat_echo "$T/echo.sock" || true; done
   stop_server TERM "$SERVER" || true
@@ -208,7 +208,7 @@ exercise_server() {
   hint "Writing to a client that has gone raises SIGPIPE, which kills a process by default: ignore SIGPIPE or send with MSG_NOSIGNAL, and treat EPIPE or ECONNRESET as the end of that client only." \
     05-lifecycle#vanished-peers-and-sigpipe
   needs server
-  start_unix_server 20 "$T/echo.sock"
+  start_unix_server 60 "$T/echo.sock"
   # Surviving means serving the next client, so first make sure this server
   # serves a second client at all; if not, that is another check's failure.
   socat_echo "$T/echo.sock" || fail_check "the server does not echo a line" "a working echo server"
@@ -239,7 +239,7 @@ exercise_server() {
   needs server
   "$GRADER_TOOLS/peer" stale "$T/echo.sock"
   [[ -S "$T/echo.sock" ]]
-  start_unix_server 10 "$T/echo.sock"
+  start_unix_server 60 "$T/echo.sock"
   socat_echo "$T/echo.sock" || fail_check "the server listens but does not echo"
 }
 
@@ -249,7 +249,7 @@ exercise_server() {
   needs server
   refuses_non_socket_path "$(student uds-echo-server)" PATH || return 1
   # A refusal only counts from a server that does start where it may.
-  start_unix_server 10 "$T/echo.sock" || { evidence seen "(the server must still start on a free PATH)"; return 1; }
+  start_unix_server 60 "$T/echo.sock" || { evidence seen "(the server must still start on a free PATH)"; return 1; }
   socat_echo "$T/echo.sock" || fail_check "the server does not echo on a free PATH" "a working server that refuses only a non-socket PATH"
 }
 
@@ -269,7 +269,7 @@ exercise_server() {
       return 1
     fi
   done
-  start_unix_server 10 "$fits" || { evidence seen "(a 107-byte PATH fits and must work)"; return 1; }
+  start_unix_server 60 "$fits" || { evidence seen "(a 107-byte PATH fits and must work)"; return 1; }
   printf 'long path\n' >"$T/text"
   echo_with_client "$fits" "$T/text" 5
 }

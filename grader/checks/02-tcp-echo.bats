@@ -87,7 +87,7 @@ exercise_server() {
   needs server client
   local port
   port=$(free_port)
-  start_tcp_server 10 "$port"
+  start_tcp_server 60 "$port"
   printf 'hello, TCP\n' >"$T/text"
   echo_with_client 127.0.0.1 "$port" "$T/text" 10
 }
@@ -98,7 +98,7 @@ exercise_server() {
   needs server
   local port
   port=$(free_port)
-  start_tcp_server 10 "$port"
+  start_tcp_server 60 "$port"
   if ! socat_echo '[::1]' "$port"; then
     show_file "socat stderr" "$T/socat.err"
     fail_check "socat to [::1]:$port: exit status $STATUS, no echo" "the line echoed over IPv6 as well"
@@ -111,7 +111,7 @@ exercise_server() {
   needs server client
   local port
   port=$(free_port)
-  start_tcp_server 10 "$port"
+  start_tcp_server 60 "$port"
   { printf 'NUL\0in the middle\0\n'; head -c 65536 /dev/urandom; } >"$T/binary"
   echo_with_client 127.0.0.1 "$port" "$T/binary" 10
 }
@@ -122,7 +122,7 @@ exercise_server() {
   needs server client
   local port
   port=$(free_port)
-  start_tcp_server 30 "$port"
+  start_tcp_server 60 "$port"
   head -c 12582912 /dev/urandom | base64 -w 100 >"$T/big" # 16 MiB of text
   echo_with_client 127.0.0.1 "$port" "$T/big" 20
 }
@@ -177,7 +177,7 @@ exercise_server() {
   needs server
   local port n
   port=$(free_port)
-  start_tcp_server 20 "$port"
+  start_tcp_server 60 "$port"
   for n in 1 2 3; do
     if ! socat_echo 127.0.0.1 "$port"; then
       kill -0 "$SERVER" 2>/dev/null || evidence note "the server had exited"
@@ -229,7 +229,7 @@ exercise_server() {
   local bind other port
   for bind in 127.0.0.1 ::1; do
     port=$(free_port)
-    start_tcp_server 10 "$port" -- "$bind" || return 1
+    start_tcp_server 60 "$port" -- "$bind" || return 1
     case $bind in 127.0.0.1) other='[::1]' ;; ::1) other=127.0.0.1 ;; esac
     if ! socat_echo "$([[ $bind == ::1 ]] && echo '[::1]' || echo "$bind")" "$port"; then
       fail_check "tcp-echo-server $port $bind: no echo over $bind" "an echo over $bind"
@@ -249,7 +249,7 @@ exercise_server() {
   needs server
   local port
   port=$(free_port)
-  start_tcp_server 20 "$port" "${STRACE[@]}" "$T/server.trace" || return 1
+  start_tcp_server 60 "$port" "${STRACE[@]}" "$T/server.trace" || return 1
   # A client that stays connected, so that the server closes first.
   spawn 20 holder "$GRADER_TOOLS/net-peer" hold 127.0.0.1 "$port"
   local holder=$SPAWNED tries=2000
@@ -301,7 +301,7 @@ exercise_server() {
   local port host client_addr client_port pattern tries
   for host in 127.0.0.1 ::1; do
     port=$(free_port)
-    start_tcp_server 10 "$port" || return 1
+    start_tcp_server 60 "$port" || return 1
     run_program 5 peer "$GRADER_TOOLS/net-peer" hello "$host" "$port"
     if [[ $host == ::1 && $STATUS != 0 ]]; then
       note "IPv6 not judged: the server does not echo over ::1 (see \"server answers over IPv6 (::1) too\")"
@@ -331,7 +331,7 @@ exercise_server() {
   needs server
   local port n
   port=$(free_port)
-  start_tcp_server 30 "$port"
+  start_tcp_server 60 "$port"
   socat_echo 127.0.0.1 "$port" || fail_check "the server does not echo a line" "a working echo server"
   if ! socat_echo 127.0.0.1 "$port"; then
     not_judged "the server does not serve a second client (see \"serves several clients one after another\")"
@@ -366,7 +366,7 @@ exercise_server() {
   needs server
   local port
   port=$(free_port)
-  start_tcp_server 10 "$port"
+  start_tcp_server 60 "$port"
   printf 'hello from nc\n' >"$T/nc.in"
   run_program 5 nc nc -N 127.0.0.1 "$port"
   if [[ $STATUS != 0 ]] || ! cmp -s "$T/nc.in" "$T/nc.out"; then
@@ -375,7 +375,7 @@ exercise_server() {
     return 1
   fi
   port=$(free_port) # a server of its own: serving several clients is another check's
-  start_tcp_server 10 "$port" || return 1
+  start_tcp_server 60 "$port" || return 1
   if ! socat_echo 127.0.0.1 "$port"; then
     show_file "socat stderr" "$T/socat.err"
     fail_check "socat exited with status $STATUS" "socat - TCP:127.0.0.1:PORT gets its line back and exits 0"
@@ -423,7 +423,7 @@ exercise_server() {
   needs server
   local port families
   port=$(free_port)
-  start_tcp_server 10 "$port" "${STRACE[@]}" "$T/server.trace" || return 1
+  start_tcp_server 60 "$port" "${STRACE[@]}" "$T/server.trace" || return 1
   stop_server TERM "$SERVER" || true
   families=$(grep -Eo 'socket\(AF_INET6?, SOCK_STREAM' "$T/server.trace" | sed 's/socket(//; s/, SOCK_STREAM//' | sort -u | paste -sd ' ')
   case " $families " in
@@ -443,7 +443,7 @@ exercise_server() {
   needs server
   local port n leaks
   port=$(free_port)
-  start_tcp_server 20 "$port" "${STRACE[@]}" "$T/server.trace" || return 1
+  start_tcp_server 60 "$port" "${STRACE[@]}" "$T/server.trace" || return 1
   for n in 1 2 3; do socat_echo 127.0.0.1 "$port" || true; done
   stop_server TERM "$SERVER" || true
   leaks=$(accepted_not_closed "$T/server.trace")

@@ -129,7 +129,7 @@ bound_paths() {
   needs server client
   local endpoint
   endpoint=$(udp_endpoint 127.0.0.1)
-  start_server 10 "$endpoint"
+  start_server 60 "$endpoint"
   printf 'hello, datagrams\nMixed Case 123 and punctuation: [ok]\n' >"$T/lines"
   ask_with_client "$endpoint" "$T/lines" 10
 }
@@ -140,12 +140,12 @@ bound_paths() {
   needs server client
   local endpoint
   endpoint=$(udp_endpoint ::1)
-  start_server 10 "$endpoint"
+  start_server 60 "$endpoint"
   printf 'hello over IPv6\n' >"$T/lines"
   ask_with_client "$endpoint" "$T/lines" 10 || return 1
   # [::] is every IPv6 address: the server must answer on ::1 there too.
   endpoint=$(udp_endpoint ::)
-  start_server 10 "$endpoint" || return 1
+  start_server 60 "$endpoint" || return 1
   peer probe probe "[::1]:${endpoint##*:}" text 5
   [[ $STATUS == 0 ]] || peer_failed probe "a server on $endpoint answering a datagram sent to ::1"
 }
@@ -154,7 +154,7 @@ bound_paths() {
   hint "ENDPOINT with a '/' is a path: AF_UNIX with SOCK_DGRAM. The client must bind an address of its own first (autobind: bind with only sun_family and a length of sizeof(sa_family_t)), or the server has nowhere to send the reply." \
     06-datagrams#unix-datagram-sockets 06-datagrams#why-a-unix-datagram-client-must-bind
   needs server client
-  start_server 10 "$T/upper.sock"
+  start_server 60 "$T/upper.sock"
   printf 'hello over a socket file\nsecond line\n' >"$T/lines"
   ask_with_client "$T/upper.sock" "$T/lines" 10
 }
@@ -167,7 +167,7 @@ bound_paths() {
   needs server client
   local endpoint
   endpoint=$(udp_endpoint 127.0.0.1)
-  start_server 10 "$endpoint"
+  start_server 60 "$endpoint"
   peer probe probe "$endpoint" text 0 5
   [[ $STATUS == 0 ]] || { peer_failed probe "a reply of 0 bytes to a datagram of 0 bytes, then the server still answering"; return 1; }
   printf 'before\n\nafter\n' >"$T/lines"
@@ -180,7 +180,7 @@ bound_paths() {
   needs server client
   local endpoint
   endpoint=$(udp_endpoint 127.0.0.1)
-  start_server 10 "$endpoint"
+  start_server 60 "$endpoint"
   peer probe probe "$endpoint" text 1 1472 65507
   [[ $STATUS == 0 ]] || { peer_failed probe "each reply exactly as long as its datagram, upper-cased"; return 1; }
   # The client too: a line of 65507 bytes is one datagram, and so is its reply.
@@ -198,7 +198,7 @@ bound_paths() {
   [[ -n $locale ]] || note "the 8-bit locale could not be generated here (localedef, package locales): checked in the C locale only"
   endpoint=$(udp_endpoint 127.0.0.1)
   # shellcheck disable=SC2086 # $locale is a list of NAME=VALUE words
-  start_server 10 "$endpoint" env $locale
+  start_server 60 "$endpoint" env $locale
   peer probe probe "$endpoint" bytes 256 512
   [[ $STATUS == 0 ]] || { peer_failed probe "every byte value 0-255 sent: only a-z changed, to A-Z"; return 1; }
   printf 'caf\351 na\357ve \340 \377 {}|~ end\n' >"$T/lines"
@@ -212,9 +212,9 @@ bound_paths() {
   needs server
   local endpoint
   endpoint=$(udp_endpoint 127.0.0.1)
-  start_server 10 "$endpoint"
+  start_server 60 "$endpoint"
   senders_at_once "$endpoint" 8 || { peer_failed senders "8 UDP senders each get their own reply"; return 1; }
-  start_server 10 "$T/upper.sock" || return 1
+  start_server 60 "$T/upper.sock" || return 1
   senders_at_once "$T/upper.sock" 4 || peer_failed senders "4 Unix-domain senders each get their own reply"
 }
 
@@ -310,7 +310,7 @@ bound_paths() {
   hint "A Unix-domain datagram is never dropped: once a receiver's queue is full, sendto to it blocks (the limit is net.unix.max_dgram_qlen), and a blocked server serves nobody. Reply with MSG_DONTWAIT (or a non-blocking socket) and drop the reply on EAGAIN." \
     06-datagrams#unix-datagram-sockets
   needs server
-  start_server 20 "$T/upper.sock"
+  start_server 60 "$T/upper.sock"
   peer flood flood "$T/upper.sock" 30
   [[ $STATUS == 0 ]] || peer_failed flood "requests from another socket answered at once after 30 requests from a socket that never reads"
 }
@@ -319,7 +319,7 @@ bound_paths() {
   hint "Over AF_UNIX a datagram can be larger than your buffer. recv(MSG_TRUNC) returns the datagram's real length, which may be more than the buffer holds: never use that length to index the buffer. Drop such a datagram (or answer the part that fits) and keep serving." \
     06-datagrams#message-size-and-truncation
   needs server
-  start_server 20 "$T/upper.sock"
+  start_server 60 "$T/upper.sock"
   peer oversize oversize "$T/upper.sock" 100000
   [[ $STATUS == 0 ]] && return 0
   if ! kill -0 "$SERVER" 2>/dev/null; then
@@ -386,7 +386,7 @@ bound_paths() {
     06-datagrams#unix-datagram-sockets a-debugging#reading-strace-output
   needs server client
   local side types
-  start_server 10 "$T/upper.sock" "${STRACE[@]}" "$T/server.trace" || return 1
+  start_server 60 "$T/upper.sock" "${STRACE[@]}" "$T/server.trace" || return 1
   start_peer_server "$T/answers.sock" 0 || return 1
   printf 'traced\n' >"$T/client.in"
   run_program 10 client "${STRACE[@]}" "$T/client.trace" "$(student dgram-upper-client)" "$T/answers.sock"
@@ -408,7 +408,7 @@ bound_paths() {
   local sig endpoint
   for sig in INT TERM; do
     endpoint=$(udp_endpoint 127.0.0.1)
-    start_server 20 "$endpoint" || return 1
+    start_server 60 "$endpoint" || return 1
     peer probe probe "$endpoint" text 3 || true
     if ! stop_server "$sig" "$SERVER" || [[ $STATUS != 0 ]]; then
       show_file "server stderr" "$T/server.err"
@@ -423,7 +423,7 @@ bound_paths() {
   hint "The server created the file with bind, so it removes it: unlink(PATH) after the loop ends on SIGINT or SIGTERM." \
     04-addresses#stale-socket-files 05-lifecycle#clean-shutdown-on-signals
   needs server
-  start_server 20 "$T/upper.sock" || return 1
+  start_server 60 "$T/upper.sock" || return 1
   peer probe probe "$T/upper.sock" text 3 || true
   stop_observed TERM "$SERVER" 3 "$T/upper.sock" || not_judged_after_no_exit
   if [[ -e $T/upper.sock ]]; then

@@ -84,7 +84,7 @@ frame_exchange() {
 # not about TCP; if it does not listen, that is "serves frames over TCP"'s
 # failure: note it and return 1 so the check judges the Unix side only.
 tcp_server_or_note() {
-  if ! start_frame_server 20 "$1" >/dev/null; then
+  if ! start_frame_server 60 "$1" >/dev/null; then
     note "not judged over TCP: the server does not listen on port $1 (see \"serves frames over TCP\")"
     return 1
   fi
@@ -119,7 +119,7 @@ logged_since() {
   hint "Read the 4-byte length, convert it with ntohl, read exactly that many bytes, reverse them, and send a 4-byte length (htonl) and the reversed bytes; then read the next frame, until the client's EOF, and accept the next client." \
     07-framing#length-prefixed-frames 05-lifecycle#server-lifecycle
   needs frame-server
-  start_frame_server 20 "$T/frames.sock"
+  start_frame_server 60 "$T/frames.sock"
   frame_exchange 10 "$T/frames.sock" "each frame answered with one frame holding its payload reversed" 5 300 4000 60000 || return 1
   frame_exchange 10 "$T/frames.sock" "a second client served after the first one left" 11 || return 1
 }
@@ -130,7 +130,7 @@ logged_since() {
   needs frame-server
   local port
   port=$(free_port)
-  start_frame_server 20 "$port" || return 1
+  start_frame_server 60 "$port" || return 1
   frame_exchange 10 "127.0.0.1:$port" "frames answered over TCP, on 127.0.0.1:$port" 5 300 4000 60000 || return 1
   frame_exchange 10 "127.0.0.1:$port" "a second TCP client served" 11
 }
@@ -140,7 +140,7 @@ logged_since() {
     07-framing#partial-frames 05-lifecycle#short-reads-and-short-writes
   needs frame-server
   local sizes=(1 2 3 7 300 2000) port
-  start_frame_server 30 "$T/frames.sock"
+  start_frame_server 60 "$T/frames.sock"
   frame_exchange 20 "$T/frames.sock" "frames sent one byte per write (with pauses) answered" -s "${sizes[@]}" || return 1
   port=$(free_port)
   stop_server TERM "$SERVER" || true
@@ -153,7 +153,7 @@ logged_since() {
     07-framing#many-frames-in-one-read
   needs frame-server
   local port
-  start_frame_server 30 "$T/frames.sock"
+  start_frame_server 60 "$T/frames.sock"
   frame_exchange 20 "$T/frames.sock" "100 frames written at once, 100 replies in order" -c $(seq 1 3 300) || return 1
   frame_exchange 20 "$T/frames.sock" "frames of mixed sizes written at once, each answered" -c 5000 1 60000 2 3 || return 1
   port=$(free_port)
@@ -166,7 +166,7 @@ logged_since() {
   hint "A length of 0 is a frame like any other: its reply is a 4-byte length of 0 and nothing else. Do not read 0 bytes as EOF, and do not skip the reply." \
     07-framing#the-empty-frame
   needs frame-server
-  start_frame_server 20 "$T/frames.sock"
+  start_frame_server 60 "$T/frames.sock"
   frame_exchange 10 "$T/frames.sock" "an empty frame answered by an empty frame, and the connection still usable" 0 5 0 0 3
 }
 
@@ -174,7 +174,7 @@ logged_since() {
   hint "Payloads up to 16 MiB (16777216 bytes, the limit included) are allowed: allocate a buffer of the frame's length (after checking the limit) instead of using a fixed small array." \
     07-framing#limits-on-untrusted-lengths
   needs frame-server
-  start_frame_server 40 "$T/frames.sock"
+  start_frame_server 60 "$T/frames.sock"
   frame_exchange 30 "$T/frames.sock" "a 1 MiB frame and a 16 MiB frame (the limit) answered" 1048576 16777216
 }
 
@@ -182,7 +182,7 @@ logged_since() {
   hint "The length is big-endian on the wire (network byte order): ntohl on the 4 bytes you read, htonl on the length you send. Forgetting it turns a length of 5 into 83886080 on x86." \
     07-framing#length-prefixed-frames 04-addresses#internet-addresses-and-byte-order
   needs frame-server
-  start_frame_server 20 "$T/frames.sock"
+  start_frame_server 60 "$T/frames.sock"
   frame_peer 10 exchange frames "$T/frames.sock" 258 60000
   [[ $STATUS == 0 ]] && return 0
   local seen
@@ -199,7 +199,7 @@ logged_since() {
   hint "The length comes from the peer, so do not trust it: above 16777216, log it, close that connection (without allocating or reading the payload) and go back to accept. Never exit for one client's bad frame." \
     07-framing#limits-on-untrusted-lengths
   needs frame-server
-  start_frame_server 30 "$T/frames.sock"
+  start_frame_server 60 "$T/frames.sock"
   local length before
   for length in 16777217 4294967295; do
     before=$(log_lines)
@@ -231,7 +231,7 @@ logged_since() {
   hint "read/recv returning 0 in the middle of a frame is not a frame: log it, close that connection, and accept the next client. Do not loop on it, do not answer half a frame, do not exit." \
     07-framing#partial-frames 05-lifecycle#end-of-file-and-shutdown
   needs frame-server
-  start_frame_server 30 "$T/frames.sock"
+  start_frame_server 60 "$T/frames.sock"
   local bytes before where
   for bytes in 2 50; do
     where="inside the payload (50 of 104 bytes)"
@@ -257,7 +257,7 @@ logged_since() {
   hint "Writing a reply to a client that has gone raises SIGPIPE, which kills a process by default: ignore SIGPIPE or send with MSG_NOSIGNAL, and treat EPIPE or ECONNRESET as the end of that connection only." \
     05-lifecycle#vanished-peers-and-sigpipe
   needs frame-server
-  start_frame_server 30 "$T/frames.sock"
+  start_frame_server 60 "$T/frames.sock"
   # The client sends a frame and closes while the server is stopped, so the
   # server reads the whole frame and then writes its reply to nobody.
   signal_program STOP "$SERVER"
@@ -270,7 +270,7 @@ logged_since() {
   hint "Every descriptor accept returns must be closed when that connection ends, however it ends (EOF, an oversize length, a cut frame): shutdown is not close." \
     05-lifecycle#closing-every-descriptor a-debugging#reading-strace-output
   needs frame-server
-  start_frame_server 30 "$T/frames.sock" "${STRACE[@]}" "$T/server.trace"
+  start_frame_server 60 "$T/frames.sock" "${STRACE[@]}" "$T/server.trace"
   frame_peer 10 exchange frames "$T/frames.sock" 5 300
   frame_peer 10 oversize oversize "$T/frames.sock" 16777217
   frame_peer 10 cut cut "$T/frames.sock" 50
@@ -292,7 +292,7 @@ logged_since() {
   hint "On a SOCK_SEQPACKET socket one recv returns exactly one message and one send sends one: reverse the bytes recv returned and send them back in a single send. recv returning 0 is the client's EOF." \
     07-framing#sock_seqpacket-the-kernel-frames-for-you 03-types#sequenced-packet-sockets
   needs seqpacket-server
-  start_seqpacket_server 20 "$T/seq.sock"
+  start_seqpacket_server 60 "$T/seq.sock"
   local args
   for args in "1 100 4000" "-c 1 2 3 100 7 2500" "9"; do
     # shellcheck disable=SC2086
@@ -309,7 +309,7 @@ logged_since() {
   hint "recv gets at most the buffer's size and silently drops the rest of a longer message (MSG_TRUNC): receive into a buffer of 65536 bytes, the largest message the contract allows." \
     07-framing#sock_seqpacket-the-kernel-frames-for-you
   needs seqpacket-server
-  start_seqpacket_server 20 "$T/seq.sock"
+  start_seqpacket_server 60 "$T/seq.sock"
   frame_peer 10 seqpeer seqpacket "$T/seq.sock" 65536 65535 40000 1
   if [[ $STATUS != 0 ]]; then
     show_file "seqpacket-server stderr" "$T/seqserver.err"
@@ -321,7 +321,7 @@ logged_since() {
   hint "socket(AF_UNIX, SOCK_SEQPACKET, 0), bind, listen, accept: the same lifecycle as a stream server, with message boundaries kept by the kernel." \
     03-types#sequenced-packet-sockets a-debugging#reading-strace-output
   needs seqpacket-server
-  start_seqpacket_server 20 "$T/seq.sock" "${STRACE[@]}" "$T/seq.trace"
+  start_seqpacket_server 60 "$T/seq.sock" "${STRACE[@]}" "$T/seq.trace"
   frame_peer 10 seqpeer seqpacket "$T/seq.sock" 5 || true
   if ! strace_has "$T/seq.trace" 'socket\(AF_(UNIX|LOCAL), SOCK_SEQPACKET[|A-Z_]*, 0\) += [0-9]+'; then
     grep -E '^[0-9]+ +socket' "$T/seq.trace" | head -n 3 | sed 's/^/    /'
@@ -339,9 +339,9 @@ logged_since() {
   refuses_non_socket_path "$(student frame-server)" PATH || { evidence seen "(frame-server)"; return 1; }
   refuses_non_socket_path "$(student seqpacket-server)" PATH || { evidence seen "(seqpacket-server)"; return 1; }
   # A refusal only counts from servers that do start where they may.
-  start_frame_server 30 "$T/free.sock" || { evidence seen "(frame-server must still start on a free PATH)"; return 1; }
+  start_frame_server 60 "$T/free.sock" || { evidence seen "(frame-server must still start on a free PATH)"; return 1; }
   frame_exchange 15 "$T/free.sock" "frame-server answering on a free PATH" 5 || return 1
-  start_seqpacket_server 30 "$T/free.seq" || { evidence seen "(seqpacket-server must still start on a free PATH)"; return 1; }
+  start_seqpacket_server 60 "$T/free.seq" || { evidence seen "(seqpacket-server must still start on a free PATH)"; return 1; }
   frame_peer 15 seqpeer seqpacket "$T/free.seq" 5 ||
     fail_check "$(head -c 300 "$T/seqpeer.out")" "seqpacket-server answering on a free PATH"
 }
@@ -355,7 +355,7 @@ logged_since() {
   fits=$(long_path 107)
   usage_errors "frame-server" "frame-server 0" "frame-server 65536" "frame-server 99999999999999999999" \
     "frame-server $too_long" "frame-server $fits extra" "seqpacket-server" "seqpacket-server $too_long" || return 1
-  start_frame_server 20 "$fits" || { evidence seen "(a 107-byte PATH fits and must work)"; return 1; }
+  start_frame_server 60 "$fits" || { evidence seen "(a 107-byte PATH fits and must work)"; return 1; }
   frame_exchange 10 "$fits" "a server on a 107-byte path answers" 5
 }
 
@@ -366,14 +366,14 @@ logged_since() {
   local sig port
   port=$(free_port)
   for sig in INT TERM; do
-    start_frame_server 20 "$T/$sig.sock" || return 1
+    start_frame_server 60 "$T/$sig.sock" || return 1
     frame_peer 10 exchange frames "$T/$sig.sock" 5 || true
     if ! stop_server "$sig" "$SERVER" || [[ $STATUS != 0 ]]; then
       show_file "server stderr" "$T/server.err"
       fail_check "frame-server after SIG$sig: $(describe_status "$STATUS")" "exit status 0 within 3 s of SIG$sig"
       return 1
     fi
-    start_seqpacket_server 20 "$T/$sig.seq" || return 1
+    start_seqpacket_server 60 "$T/$sig.seq" || return 1
     frame_peer 10 seqpeer seqpacket "$T/$sig.seq" 5 || true
     if ! stop_server "$sig" "$SEQSERVER" || [[ $STATUS != 0 ]]; then
       show_file "seqpacket-server stderr" "$T/seqserver.err"

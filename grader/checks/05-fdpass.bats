@@ -122,7 +122,7 @@ exercise_server() {
   hint "Open DIR/NAME with O_RDONLY and reply with one byte of value 0 (not the character '0') and one control message: cmsg_level SOL_SOCKET, cmsg_type SCM_RIGHTS, CMSG_LEN(sizeof(int)), the descriptor in CMSG_DATA. Answer every request on the connection until EOF." \
     08-unix-superpowers#passing-descriptors
   needs server
-  start_fd_server 20
+  start_fd_server 60
   fd_peer 15 peer get "$T/fd.sock" a.txt "$T/files/a.txt" bin "$T/files/bin" empty "$T/files/empty" ||
     { peer_failed peer "status byte 0 and one read-only descriptor per request, reading as the file"; return 1; }
   fd_peer 10 peer get "$T/fd.sock" a.txt "$T/files/a.txt" ||
@@ -133,7 +133,7 @@ exercise_server() {
   hint "The client sends NAME, receives the descriptor with recvmsg (room for CMSG_SPACE(sizeof(int)) of control data), reads the file through it and writes everything to stdout. It must never open the file by name: here it cannot even see DIR." \
     08-unix-superpowers#passing-descriptors 05-lifecycle#short-reads-and-short-writes
   needs server client
-  start_fd_server 20
+  start_fd_server 60
   local wrapper name
   if can_hide_dir; then
     wrapper=("${HIDE_DIR[@]}" "$T/files")
@@ -162,7 +162,7 @@ exercise_server() {
   hint "Both programs use socket(AF_UNIX, SOCK_SEQPACKET, 0); the server's sendmsg carries SCM_RIGHTS, and the client's recvmsg receives it." \
     08-unix-superpowers#passing-descriptors a-debugging#reading-strace-output
   needs server client
-  start_fd_server 20 "${STRACE[@]}" "$T/server.trace"
+  start_fd_server 60 "${STRACE[@]}" "$T/server.trace"
   run_program 10 client "${STRACE[@]}" "$T/client.trace" "$(student fd-client)" "$T/fd.sock" a.txt
   local side
   for side in server client; do
@@ -182,7 +182,7 @@ exercise_server() {
   hint "Ask the kernel who is at the other end: getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) gives a struct ucred (pid, uid, gid). Log them in that order, as decimal numbers, once per request. getpid()/getuid() are the server's own, not the client's." \
     08-unix-superpowers#peer-credentials
   needs server
-  start_fd_server 20
+  start_fd_server 60
   local pid prefix=() who identities=(as-is)
   pid=$(server_pid)
   case ${GRADER_PIDNS:-none} in
@@ -238,7 +238,7 @@ exercise_server() {
   hint "When open fails, reply with a byte of value 1 followed by the error text (strerror(errno)), with no descriptor; the client prints that text on stderr and exits 1." \
     05-lifecycle#errors-and-exit-statuses
   needs server client
-  start_fd_server 20
+  start_fd_server 60
   fd_peer 10 peer refuse "$T/fd.sock" "No such file or directory" missing.txt ||
     { peer_failed peer "status 1 and \"No such file or directory\" for a file that does not exist"; return 1; }
   run_program 10 client "$(student fd-client)" "$T/fd.sock" missing.txt
@@ -253,7 +253,7 @@ exercise_server() {
   hint "After sendmsg, the client holds its own descriptor for the file: close the server's copy, or every request leaves one more file open until the server hits its limit." \
     08-unix-superpowers#passing-descriptors a-debugging#valgrind-and-descriptor-leaks
   needs server
-  start_fd_server 30
+  start_fd_server 60
   local pid before after tries=100
   pid=$(server_pid)
   before=$(open_fds "$pid")
@@ -272,7 +272,7 @@ exercise_server() {
   hint "A client may close before its answer is sent: sendmsg then fails with EPIPE. That ends this connection only: close it and go on serving, never exit. (On a stream socket the same write would also raise SIGPIPE: ignore it or send with MSG_NOSIGNAL.)" \
     05-lifecycle#vanished-peers-and-sigpipe
   needs server
-  start_fd_server 20
+  start_fd_server 60
   # The server is stopped while the client sends its request and closes, so
   # that it answers a socket nobody reads any more.
   signal_program STOP "$SERVER"
@@ -286,7 +286,7 @@ exercise_server() {
   hint "The descriptor that arrived in SCM_RIGHTS is the client's own: close it when the file has been copied, as every descriptor a program opens." \
     08-unix-superpowers#passing-descriptors a-debugging#valgrind-and-descriptor-leaks
   needs server client
-  start_fd_server 20
+  start_fd_server 60
   local open
   run_program 30 client "${VALGRIND[@]}" --log-file="$T/client.valgrind" "$(student fd-client)" "$T/fd.sock" a.txt
   if [[ $STATUS != 0 ]]; then
@@ -308,7 +308,7 @@ exercise_server() {
   make_files
   refuses_non_socket_path "$(student fd-server)" PATH "$T/files" || return 1
   # A refusal only counts from a server that does start where it may.
-  start_fd_server 30 || { evidence seen "(the server must still start on a free PATH)"; return 1; }
+  start_fd_server 60 || { evidence seen "(the server must still start on a free PATH)"; return 1; }
   fd_peer 15 peer many "$T/fd.sock" a.txt 1 ||
     { peer_failed peer "the server serving on a free PATH"; return 1; }
 }
