@@ -22,7 +22,7 @@ labs:
 	@for src in labs/*/*.c; do \
 	  lab=$$(basename "$$(dirname "$$src")"); prog=$$(basename "$$src" .c); \
 	  mkdir -p "build/labs/$$lab"; \
-	  cc $(CFLAGS_LAB) -o "build/labs/$$lab/$$prog" "$$src" || exit 1; \
+	  cc $(CFLAGS_LAB) -o "build/labs/$$lab/$$prog" "$$src" -lm || exit 1; \
 	done; echo "Built the lab programs into build/labs/."
 
 ## grade [LAB=01]: grade your work in labs/ (exit status 1 while checks fail)

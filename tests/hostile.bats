@@ -111,7 +111,37 @@ reason_for() {
 
 @test "fake results files planted around the sandbox change nothing" {
   [[ $(id -u) == 0 ]] || skip "needs root: as the same user, student code can write wherever the grader can"
+  rm -f /tmp/workbook-planted-results.json /var/tmp/workbook-planted-results.json /dev/shm/workbook-planted-results.json
   grade_hostile fake-results
+  local planted
+  for planted in /tmp /var/tmp /dev/shm; do
+    [[ ! -e $planted/workbook-planted-results.json ]] || fail "a file the student's code wrote in $planted is still there"
+  done
+}
+
+@test "a source that is a symbolic link or a FIFO is refused, never followed or opened" {
+  local sub=$BATS_TEST_TMPDIR/links
+  mkdir -p "$sub/01-uds-echo"
+  ln -s /etc/shadow "$sub/01-uds-echo/uds-echo-server.c"
+  mkfifo "$sub/01-uds-echo/uds-echo-client.c"
+  RESULT=$BATS_TEST_TMPDIR/result.json
+  run timeout 300 "$GRADE" --submission "$sub" --format json --output "$RESULT" 01
+  assert_equal "$status" 1
+  run reason_for 01.1
+  assert_output --partial 'uds-echo-server.c is a symbolic link'
+  refute_output --partial 'root:'
+  run jq -r '.tests[].output' "$RESULT"
+  refute_output --partial 'root:'
+  run jq -r .score "$RESULT"
+  assert_output 0
+  # A whole lab folder that is a link is refused too.
+  rm -rf "$sub/01-uds-echo"
+  mkdir -p "$BATS_TEST_TMPDIR/elsewhere"
+  cp "$ROOT/solutions/01-uds-echo/"*.c "$BATS_TEST_TMPDIR/elsewhere/"
+  ln -s "$BATS_TEST_TMPDIR/elsewhere" "$sub/01-uds-echo"
+  run timeout 300 "$GRADE" --submission "$sub" --format json --output "$RESULT" 01
+  run reason_for 01.1
+  assert_output --partial 'symbolic link'
 }
 
 @test "a program deleting the directories above it changes nothing outside its sandbox" {

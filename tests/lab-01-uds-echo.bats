@@ -22,7 +22,7 @@ load test_helper
 }
 
 @test "unlinking a regular file loses only the regular-file check" {
-  assert_only_fails 01-uds-echo unlinks-regular-file "leaves a regular file at PATH untouched"
+  assert_only_fails 01-uds-echo unlinks-regular-file "leaves a regular file or a symbolic link at PATH untouched"
 }
 
 @test "death by SIGPIPE loses only the vanishing-clients check" {
@@ -87,6 +87,18 @@ load test_helper
 
 @test "a fork-per-client server with pselect is correct too" {
   assert_full_marks 01-uds-echo tests/cases/01-uds-echo/correct-pselect-fork
+}
+
+@test "stat instead of lstat loses only the regular-file-or-link check" {
+  assert_only_fails 01-uds-echo stat-not-lstat "leaves a regular file or a symbolic link at PATH untouched"
+}
+
+@test "handlers installed with signal() (SA_RESTART) lose only the signal check" {
+  assert_only_fails 01-uds-echo signal-sa-restart "exits 0 on SIGINT and on SIGTERM"
+  run not_judged_checks
+  assert_output ''
+  run jq -r '.tests[] | select(.name == "exits 0 on SIGINT and on SIGTERM") | .output' "$RESULT"
+  assert_output --partial 'SA_RESTART'
 }
 
 @test "every case in the catalogue has a test here" {

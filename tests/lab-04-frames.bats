@@ -97,6 +97,18 @@ load test_helper
   assert_full_marks 04-frames tests/cases/04-frames/correct-fork-pselect
 }
 
+@test "stat instead of lstat loses only the regular-file-or-link check" {
+  assert_only_fails 04-frames stat-not-lstat "leaves a regular file or a symbolic link at PATH untouched"
+}
+
+@test "answering a frame cut short loses only the cut-frame check" {
+  assert_only_fails 04-frames answers-cut-frame "closes a connection cut inside a frame, and keeps serving"
+}
+
+@test "allocating before the length check loses only the oversize check" {
+  assert_only_fails 04-frames alloc-before-check "closes a connection whose length is over 16 MiB, and keeps serving"
+}
+
 @test "every case in the catalogue has a test here" {
   local case
   for case in "$ROOT"/tests/cases/04-frames/*/; do

@@ -30,11 +30,11 @@ load test_helper
 }
 
 @test "names with '/' accepted lose only the refusal check" {
-  assert_only_fails 05-fdpass slash-allowed "refuses names with /, . or .., and empty names"
+  assert_only_fails 05-fdpass slash-allowed "refuses names with /, . or .., empty and over-long names"
 }
 
 @test "'.' and '..' accepted lose only the refusal check" {
-  assert_only_fails 05-fdpass dot-dot-allowed "refuses names with /, . or .., and empty names"
+  assert_only_fails 05-fdpass dot-dot-allowed "refuses names with /, . or .., empty and over-long names"
 }
 
 @test "no error text for a missing file loses only the missing-file check" {
@@ -83,6 +83,22 @@ load test_helper
 
 @test "a fork-per-client server with pselect and a pread client are correct too" {
   assert_full_marks 05-fdpass tests/cases/05-fdpass/correct-fork-pselect
+}
+
+@test "stat instead of lstat loses only the regular-file-or-link check" {
+  assert_only_fails 05-fdpass stat-not-lstat "leaves a regular file or a symbolic link at PATH untouched"
+}
+
+@test "a receive buffer smaller than recvmsg is told loses only the names check" {
+  assert_only_fails 05-fdpass recv-buffer-overflow "refuses names with /, . or .., empty and over-long names"
+}
+
+@test "exiting when a client left before its answer loses only the leaving-client check" {
+  assert_only_fails 05-fdpass exits-on-vanished-client "survives a client that leaves before its answer"
+}
+
+@test "a client that keeps the received descriptor loses only the client-descriptor check" {
+  assert_only_fails 05-fdpass client-keeps-descriptor "client closes the descriptor it received"
 }
 
 @test "every case in the catalogue has a test here" {

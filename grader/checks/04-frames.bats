@@ -74,8 +74,7 @@ frame_exchange() {
   [[ -n $seen ]] || seen="the peer $(describe_status "$STATUS" "$limit")"
   state=$(server_state)
   if [[ -z $state ]] && host_byte_order "$endpoint"; then
-    note "not judged: $(cat "$T/hostorder.out") (see \"lengths in network byte order\")"
-    return 0
+    not_judged "$(cat "$T/hostorder.out") (see \"lengths in network byte order\")"
   fi
   show_file "server stderr" "$T/server.err"
   fail_check "$seen$state" "$expected"
@@ -110,18 +109,9 @@ logged_since() {
 
 # --- compiling --------------------------------------------------------------
 
-@test "compiles without errors [1 pt]" {
-  hint "Read the first error the compiler printed and fix that one first; the grader compiles with its own command, not your Makefile." \
-    a-debugging#reading-strace-output
-  needs_sources_compiled frame-server seqpacket-server
-}
+@test "compiles without errors [1 pt]" { check_compiles; }
 
-@test "compiles without warnings [1 pt]" {
-  hint "Each warning points at a real risk (an unused result, a signed/unsigned mix, a missing prototype): fix the code, do not silence the warning." \
-    a-debugging#reading-strace-output
-  needs frame-server seqpacket-server
-  no_compiler_warnings frame-server seqpacket-server
-}
+@test "compiles without warnings [1 pt]" { check_no_warnings; }
 
 # --- frames over a stream -------------------------------------------------------
 
@@ -226,6 +216,15 @@ logged_since() {
     fi
   done
   frame_exchange 10 "$T/frames.sock" "the next client served as usual" 5 300
+  # Refused before anything was reserved for it: the server never grew
+  # towards the 4 GiB the second header claimed.
+  local pid peak
+  pid=$(program_pids "$SERVER" | head -n 1)
+  peak=$(awk '/^VmPeak:/ { print int($2 / 1024) }' "/proc/$pid/status" 2>/dev/null)
+  if [[ -n $peak ]] && ((peak > 1024)); then
+    fail_check "the server's address space reached $peak MiB: it allocated room for a length before checking it" \
+      "the length checked against 16 MiB before any allocation"
+  fi
 }
 
 @test "closes a connection cut inside a frame, and keeps serving [2 pts]" {
@@ -238,7 +237,13 @@ logged_since() {
     where="inside the payload (50 of 104 bytes)"
     ((bytes < 4)) && where="inside the 4-byte length"
     before=$(log_lines)
-    frame_peer 10 cut cut "$T/frames.sock" "$bytes"
+    frame_peer 15 cut cut "$T/frames.sock" "$bytes"
+    if [[ $STATUS != 0 ]]; then
+      show_file "server stderr" "$T/server.err"
+      fail_check "$(head -c 300 "$T/cut.out")$(server_state)" \
+        "no reply to a frame cut short $where, and the connection closed"
+      return 1
+    fi
     frame_exchange 10 "$T/frames.sock" "the next client served after one that closed $where" 5 || return 1
     if ! logged_since "$before"; then
       fail_check "nothing on stderr about the connection that ended $where" \
@@ -271,8 +276,7 @@ logged_since() {
   frame_peer 10 cut cut "$T/frames.sock" 50
   frame_peer 10 exchange frames "$T/frames.sock" 7
   if ! kill -0 "$SERVER" 2>/dev/null; then
-    note "not judged: the server stopped by itself during the test (see the oversize and cut-frame checks)"
-    return 0
+    not_judged "the server stopped by itself during the test (see the oversize and cut-frame checks)"
   fi
   stop_server TERM "$SERVER" 10 || true
   local leaks
@@ -328,6 +332,14 @@ logged_since() {
 
 # --- the command line and the end ------------------------------------------------
 
+@test "leaves a regular file or a symbolic link at PATH untouched [1 pt]" {
+  hint "Only a socket may be removed: lstat PATH first (stat follows a symbolic link to whatever it names), and if it exists and is not a socket (S_ISSOCK), print a message and exit 1 without touching it — in both servers." \
+    04-addresses#stale-socket-files 05-lifecycle#errors-and-exit-statuses
+  needs frame-server seqpacket-server
+  refuses_non_socket_path "$(student frame-server)" PATH || { evidence seen "(frame-server)"; return 1; }
+  refuses_non_socket_path "$(student seqpacket-server)" PATH || { evidence seen "(seqpacket-server)"; return 1; }
+}
+
 @test "rejects bad arguments with exit status 2 [1 pt]" {
   hint "A PORT is decimal digits from 1 to 65535; a PATH must be shorter than 108 bytes (sun_path with its NUL); and there is exactly one argument. Anything else: a usage line on stderr and exit status 2." \
     04-addresses#path-length 05-lifecycle#errors-and-exit-statuses
@@ -342,7 +354,7 @@ logged_since() {
 }
 
 @test "exits 0 on SIGINT and on SIGTERM [2 pts]" {
-  hint "Handle SIGINT and SIGTERM without the race between checking a flag and blocking (self-pipe, signalfd, ppoll with the signals blocked, or clean up and _exit in the handler), and return 0 — in both servers." \
+  hint "$SIGNAL_HINT (In both servers.)" \
     05-lifecycle#clean-shutdown-on-signals
   needs frame-server seqpacket-server
   local sig port
@@ -375,11 +387,8 @@ logged_since() {
   for program in frame-server seqpacket-server; do
     group=$SERVER path=$T/frames.sock log=$T/frame.valgrind
     [[ $program == seqpacket-server ]] && group=$SEQSERVER path=$T/seq.sock log=$T/seq.valgrind
-    stop_server TERM "$group" 15 || true
-    if [[ $STATUS == still-running ]]; then
-      fail_check "$program (under valgrind) was still running 15 s after SIGTERM" "the server exits and cleans up"
-      return 1
-    elif [[ -e $path ]]; then
+    stop_observed TERM "$group" 15 "$path" || not_judged_after_no_exit "$program"
+    if [[ -e $path ]]; then
       fail_check "$path still exists after $program exited" "the socket file removed"
       return 1
     elif ! open=$(valgrind_open_fds "$log"); then
@@ -402,8 +411,8 @@ logged_since() {
   frame_peer 20 cut cut "$T/frames.sock" 50 || true
   frame_peer 20 exchange frames "$T/frames.sock" 5 || true
   frame_peer 20 seqpeer seqpacket "$T/seq.sock" 1 65536 300 || true
-  stop_server TERM "$SERVER" 15 || true
-  stop_server TERM "$SEQSERVER" 15 || true
+  stop_observed TERM "$SERVER" 20 "$T/frames.sock" || not_judged_after_no_exit frame-server
+  stop_observed TERM "$SEQSERVER" 20 "$T/seq.sock" || not_judged_after_no_exit seqpacket-server
   local program problems
   for program in frame seq; do
     if ! problems=$(valgrind_memory_problems "$T/$program.valgrind"); then

@@ -14,6 +14,10 @@
  *   fd-peer many PATH NAME COUNT  COUNT requests on one connection, each
  *       answered with one descriptor (whatever the status byte), which is
  *       closed at once
+ *   fd-peer long PATH SIZE    a name of SIZE bytes ('a'), more than any
+ *       file name may have, answered with status 1 and no descriptor
+ *   fd-peer leave PATH NAME   send the request and close at once, without
+ *       waiting for the answer
  *
  * Every wait is bounded (10 s). Exit status: 0 as expected, 1 not as
  * expected (a line on stdout says what was seen), 2 usage error.
@@ -42,7 +46,7 @@ static void outcome(const char *fmt, ...)
 static void usage(void)
 {
     fprintf(stderr, "usage: fd-peer get PATH NAME FILE... | refuse PATH TEXT NAME... |"
-                    " creds PATH NAME | many PATH NAME COUNT\n");
+                    " creds PATH NAME | many PATH NAME COUNT | long PATH SIZE | leave PATH NAME\n");
     exit(2);
 }
 
@@ -226,6 +230,38 @@ static int many(const char *path, const char *name, long count)
     return 0;
 }
 
+static int long_name(const char *path, long size)
+{
+    if (size < 1 || size > 200000)
+        usage();
+    char *name = malloc((size_t)size);
+    if (name == NULL)
+        outcome("malloc: %s", strerror(errno));
+    memset(name, 'a', (size_t)size);
+    int sock = connect_to(path);
+    struct reply r;
+    request(sock, name, (size_t)size, &r);
+    free(name);
+    if (r.nfds != 0 || r.len < 1 || r.data[0] != 1) {
+        int nfds = r.nfds;
+        close_all(&r);
+        outcome("a name of %ld bytes was answered with status byte %d and %d descriptor(s), not status 1 and none",
+                size, r.len < 1 ? -1 : r.data[0], nfds);
+    }
+    close(sock);
+    printf("a name of %ld bytes was refused\n", size);
+    return 0;
+}
+
+static int leave(const char *path, const char *name)
+{
+    int sock = connect_to(path);
+    if (send(sock, name, strlen(name), MSG_NOSIGNAL) == -1)
+        outcome("send: %s", strerror(errno));
+    close(sock); /* the answer, when it comes, goes to a closed socket */
+    return 0;
+}
+
 int main(int argc, char *argv[])
 {
     if (argc < 4)
@@ -237,6 +273,10 @@ int main(int argc, char *argv[])
         return refuse(path, argv[3], argv + 4, argc - 4);
     if (strcmp(cmd, "creds") == 0 && argc == 4)
         return creds(path, argv[3]);
+    if (strcmp(cmd, "long") == 0 && argc == 4)
+        return long_name(path, strtol(argv[3], NULL, 10));
+    if (strcmp(cmd, "leave") == 0 && argc == 4)
+        return leave(path, argv[3]);
     if (strcmp(cmd, "many") == 0 && argc == 5)
         return many(path, argv[3], strtol(argv[4], NULL, 10));
     usage();

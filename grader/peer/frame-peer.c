@@ -12,7 +12,8 @@
  *   frame-peer oversize EP LENGTH     a header claiming LENGTH, then up to
  *       4096 payload bytes: the server must close without replying
  *   frame-peer cut EP BYTES           the first BYTES bytes of a frame with
- *       a 100-byte payload, then close
+ *       a 100-byte payload, then EOF (SHUT_WR): expects no reply, and the
+ *       connection closed
  *   frame-peer leave EP SIZE          a frame of SIZE, then close unread
  *   frame-peer hostorder EP           exit 0 if the server reads or writes
  *       lengths in host byte order (says which), 1 if not
@@ -308,14 +309,22 @@ static int oversize(const char *ep, size_t length)
     return 0;
 }
 
+/* Send part of a frame, then EOF (shutdown, so the answer can still be
+ * read): a server must send nothing back and close the connection. */
 static int cut(const char *ep, size_t bytes)
 {
+    timeout_s = 10;
     int fd = connect_to(ep);
     unsigned char *frame = make_frame(0, 100);
     send_all(fd, frame, bytes < 104 ? bytes : 104, "part of a frame");
     free(frame);
-    sleep_ms(50);
+    if (shutdown(fd, SHUT_WR) == -1)
+        outcome("shutdown: %s", strerror(errno));
+    char after[96];
+    snprintf(after, sizeof after, "after the client's EOF %zu bytes into a frame", bytes);
+    expect_closed(fd, after);
     close(fd);
+    printf("the server closed the connection, with no reply, %s\n", after);
     return 0;
 }
 

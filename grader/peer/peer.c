@@ -4,8 +4,12 @@
  *   peer stale PATH                  leave a stale socket file at PATH
  *   peer send-close ENDPOINT BYTES   connect, send BYTES, close without reading
  *   peer vanish ENDPOINT BYTES       send up to BYTES, read a little, close mid-echo
- *   peer slow-reader ENDPOINT BYTES  send BYTES while reading the echo slowly,
- *                                    then check it byte for byte
+ *   peer slow-reader ENDPOINT BYTES [RCVBUF]  send BYTES while reading the
+ *                                    echo slowly, then check it byte for byte;
+ *                                    RCVBUF: the receive buffer to ask for
+ *                                    before connecting (a small one keeps
+ *                                    TCP's window small, so the server's
+ *                                    send buffer fills even over loopback)
  *
  * ENDPOINT is a Unix socket path (it contains a '/'), or HOST:PORT for TCP
  * (HOST may be [v6]). Exit status: 0 as expected, 1 not as expected (with a
@@ -48,6 +52,15 @@ static int unix_address(const char *path, struct sockaddr_un *addr)
     return (int)sizeof *addr;
 }
 
+/* SO_RCVBUF to set before connecting (0: the system's default). */
+static int rcvbuf;
+
+static void set_rcvbuf(int fd)
+{
+    if (rcvbuf > 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf) == -1)
+        die("setsockopt SO_RCVBUF");
+}
+
 static int connect_tcp(const char *endpoint)
 {
     char host[256];
@@ -72,6 +85,8 @@ static int connect_tcp(const char *endpoint)
     int fd = -1;
     for (ai = res; ai && fd == -1; ai = ai->ai_next) {
         fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+        if (fd != -1)
+            set_rcvbuf(fd);
         if (fd != -1 && connect(fd, ai->ai_addr, ai->ai_addrlen) == -1) {
             close(fd);
             fd = -1;
@@ -92,6 +107,7 @@ static int connect_to(const char *endpoint)
     int fd = socket(AF_UNIX, SOCK_STREAM, 0);
     if (fd == -1)
         die("socket");
+    set_rcvbuf(fd);
     if (connect(fd, (struct sockaddr *)&addr, len) == -1)
         die(endpoint);
     return fd;
@@ -251,9 +267,12 @@ int main(int argc, char *argv[])
         return send_close(argv[2], parse_size(argv[3]));
     if (argc == 4 && strcmp(argv[1], "vanish") == 0)
         return vanish(argv[2], parse_size(argv[3]));
-    if (argc == 4 && strcmp(argv[1], "slow-reader") == 0)
+    if ((argc == 4 || argc == 5) && strcmp(argv[1], "slow-reader") == 0) {
+        if (argc == 5)
+            rcvbuf = (int)parse_size(argv[4]);
         return slow_reader(argv[2], parse_size(argv[3]));
+    }
     fprintf(stderr, "usage: peer stale PATH | send-close EP BYTES |"
-                    " vanish EP BYTES | slow-reader EP BYTES\n");
+                    " vanish EP BYTES | slow-reader EP BYTES [RCVBUF]\n");
     return 2;
 }

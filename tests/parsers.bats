@@ -1,0 +1,85 @@
+#!/usr/bin/env bats
+# The grader's readers, on sample inputs (tests/fixtures/): the strace and
+# valgrind parsers of grader/checks/test_helper.bash and lib/results.jq. They
+# run in milliseconds, so a change to a parser is tested before any grading.
+
+load test_helper
+
+FIXTURES=$ROOT/tests/fixtures
+
+setup() {
+  # The parsers alone, without the rest of the check helper (which expects
+  # to run inside a grading).
+  local name
+  for name in accepted_not_closed valgrind_memory_problems valgrind_open_fds; do
+    source <(sed -n "/^$name() {/,/^}/p" "$ROOT/grader/checks/test_helper.bash")
+  done
+}
+
+@test "accepted_not_closed counts a descriptor left open before the next accept, resumed calls included" {
+  run accepted_not_closed "$FIXTURES/strace-leak.txt"
+  assert_output '1 of 3 accepted descriptors were never closed'
+}
+
+@test "accepted_not_closed accepts close split by strace -f and close_range" {
+  run accepted_not_closed "$FIXTURES/strace-clean.txt"
+  assert_output ''
+}
+
+@test "valgrind_open_fds lists what the program opened and ignores inherited descriptors" {
+  run valgrind_open_fds "$FIXTURES/valgrind-fds.txt"
+  assert_failure
+  assert_output $'Open AF_UNIX socket 4: /tmp/x.sock <-> unbound\nOpen pipe descriptor 7:'
+  run valgrind_open_fds "$FIXTURES/valgrind-clean.txt"
+  assert_success
+  assert_output ''
+}
+
+@test "valgrind_memory_problems reports invalid accesses and lost blocks, and a missing summary" {
+  run valgrind_memory_problems "$FIXTURES/valgrind-errors.txt"
+  assert_failure
+  assert_output --partial 'Invalid write of size 1'
+  assert_output --partial 'definitely lost in'
+  run valgrind_memory_problems "$FIXTURES/valgrind-clean.txt"
+  assert_success
+  run valgrind_memory_problems /dev/null
+  assert_failure
+  assert_output --partial 'no summary'
+}
+
+# results FILE: lib/results.jq over the sample stream and check table.
+results() {
+  jq -n -R --rawfile stream "$FIXTURES/stream.txt" --rawfile checks "$FIXTURES/checks.tsv" \
+    --argjson not_run '{"01-uds-echo": "not run: out of time"}' --arg sandbox 'sandbox' \
+    --argjson time 1.5 -f "$ROOT/grader/lib/results.jq"
+}
+
+@test "results.jq matches results to checks by lab and name, not by position" {
+  run bash -c "$(declare -f results); FIXTURES=$FIXTURES ROOT=$ROOT results | jq -c '[.tests[] | [.number, .score, .status]]'"
+  assert_output '[["01.1",1,"passed"],["01.2",0,"failed"],["01.3",0,"failed"],["02.1",1,"passed"],["02.2",0,"failed"]]'
+}
+
+@test "results.jq: a check that never ran says why, a skipped one is not judged, bats internals are dropped" {
+  local doc
+  doc=$(results)
+  run jq -r '.tests[2].output' <<<"$doc"
+  assert_output 'not run: out of time'
+  run jq -r '.tests[4].output' <<<"$doc"
+  assert_output 'not judged: no shim here'
+  run jq -r '.tests[1].output' <<<"$doc"
+  assert_output $'seen: nothing listening\nhint: follow the lifecycle'
+  run jq -r '"\(.score)/\(.max_score)"' <<<"$doc"
+  assert_output '2/8'
+  run jq -r '.output' <<<"$doc"
+  assert_output --partial '1 check(s) not judged'
+  run jq -c '.unknown' <<<"$doc"
+  assert_output '[]'
+}
+
+@test "results.jq lists a reported check that is not in the table as unknown" {
+  local doc
+  doc=$(jq -n -R --rawfile stream "$FIXTURES/stream.txt" --rawfile checks <(head -n 1 "$FIXTURES/checks.tsv") \
+    --argjson not_run '{}' --arg sandbox s --argjson time 1 -f "$ROOT/grader/lib/results.jq")
+  run jq -r '.unknown | length' <<<"$doc"
+  assert_output 3
+}
