@@ -16,9 +16,12 @@
 
 static const char *const prog = "uds-echo-client";
 
+enum { CHUNK = 64 * 1024 };
+
 /*
- * TODO 1 — the address (Chapter 4, "Path length"): as in the server, copy
- * path into addr->sun_path, or return -1 if it does not fit with its NUL.
+ * TODO 1 — the address (Chapter 4, "Path length"): as in the
+ * server, copy path into addr->sun_path, or return -1 if it does not fit
+ * with its NUL.
  */
 static int fill_address(const char *path, struct sockaddr_un *addr)
 {
@@ -52,7 +55,7 @@ static int write_all(int fd, const char *buf, size_t n)
 static int connect_to(const struct sockaddr_un *addr)
 {
     (void)addr;
-    errno = ENOSYS;
+    fprintf(stderr, "%s: TODO 2 not written yet\n", prog);
     return -1;
 }
 
@@ -65,37 +68,34 @@ static int connect_to(const struct sockaddr_un *addr)
  * write them to stdout; repeat. At stdin's EOF, shutdown(sock, SHUT_WR) and
  * copy whatever still arrives to stdout until recv returns 0.
  * Data is bytes, not strings: no strlen, fgets or printf("%s") on it.
- * Return 0, or -1 on error.
+ * Return 0, or -1 on error (after printing it).
  */
 static int echo_stdin(int sock)
 {
     (void)sock;
     (void)write_all;
-    errno = ENOSYS;
+    fprintf(stderr, "%s: TODO 4 not written yet\n", prog);
     return -1;
 }
 
+/* connect_to and echo_stdin report their own errors. */
 int main(int argc, char *argv[])
 {
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
     if (argc != 2) {
         fprintf(stderr, "usage: %s PATH\n", prog);
         return 2;
     }
-
-    struct sockaddr_un addr = { .sun_family = AF_UNIX };
     if (fill_address(argv[1], &addr) == -1) {
-        fprintf(stderr, "usage: %s PATH (shorter than %zu bytes)\n", prog, sizeof addr.sun_path);
+        fprintf(stderr, "usage: %s PATH (PATH must be shorter than %zu bytes)\n",
+                prog, sizeof addr.sun_path);
         return 2;
     }
 
     int sock = connect_to(&addr);
-    if (sock == -1) {
-        fprintf(stderr, "%s: connect_to: %s\n", prog, strerror(errno));
+    if (sock == -1)
         return 1;
-    }
     int status = echo_stdin(sock) == 0 ? 0 : 1;
-    if (status != 0)
-        fprintf(stderr, "%s: echo_stdin: %s\n", prog, strerror(errno));
     close(sock);
     return status;
 }

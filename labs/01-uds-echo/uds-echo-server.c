@@ -10,6 +10,8 @@
  * how), then run `make grade LAB=01`.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,8 +40,8 @@ static int fill_address(const char *path, struct sockaddr_un *addr)
 }
 
 /*
- * TODO 6 — signals (Chapter 5, "Clean shutdown on signals" and "Vanished
- * peers and SIGPIPE").
+ * TODO 6 — signals (Chapter 5, "Clean shutdown on signals" and
+ * "Vanished peers and SIGPIPE").
  * - Install a handler for SIGINT and SIGTERM with sigaction.
  * - Ignore SIGPIPE (or pass MSG_NOSIGNAL to every send), so that a client
  *   that vanishes cannot kill the server.
@@ -51,6 +53,20 @@ static int fill_address(const char *path, struct sockaddr_un *addr)
  */
 static int setup_signals(void)
 {
+    return 0;
+}
+
+/*
+ * TODO 4 — echo one client (Chapter 5, "Bytes, not strings" and
+ * "Short reads and short writes").
+ * Read into a buffer, write back exactly the bytes read — write() may take
+ * fewer than you ask, so loop — until read() returns 0 (the client's EOF).
+ * A client that vanishes (EPIPE, ECONNRESET) ends this session only.
+ * Return 0 when the client is done, -1 when a stop signal cut it short.
+ */
+static int echo_client(int fd)
+{
+    (void)fd;
     return 0;
 }
 
@@ -75,46 +91,36 @@ static int remove_stale_socket(const char *path)
 static int listen_on(const struct sockaddr_un *addr)
 {
     (void)addr;
-    errno = ENOSYS;
+    fprintf(stderr, "%s: TODO 2 not written yet\n", prog);
     return -1;
 }
 
 /*
- * TODO 4 — echo one client (Chapter 5, "Bytes, not strings" and "Short reads
- * and short writes").
- * Read into a buffer, write back exactly the bytes read — write() may take
- * fewer than you ask, so loop — until read() returns 0 (the client's EOF).
- * A client that vanishes (EPIPE, ECONNRESET) ends this session only.
- */
-static void echo_client(int fd)
-{
-    (void)fd;
-}
-
-/*
- * TODO 3 — the main loop (Chapter 5, "Server lifecycle" and "Closing every
- * descriptor").
+ * TODO 3 — the main loop (Chapter 5, "Server lifecycle" and
+ * "Closing every descriptor").
  * accept a client, echo it, close its descriptor, accept the next, until a
- * stop signal arrives. Return 0 on a clean stop, -1 on an error.
+ * stop signal arrives. Return 0 on a clean stop, -1 on an error (after
+ * printing it).
  */
 static int serve(int listen_fd)
 {
     (void)listen_fd;
     (void)echo_client;
-    errno = ENOSYS;
+    fprintf(stderr, "%s: TODO 3 not written yet\n", prog);
     return -1;
 }
 
+/* Every function reports its own errors, so main only decides the status. */
 int main(int argc, char *argv[])
 {
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
     if (argc != 2) {
         fprintf(stderr, "usage: %s PATH\n", prog);
         return 2;
     }
-
-    struct sockaddr_un addr = { .sun_family = AF_UNIX };
     if (fill_address(argv[1], &addr) == -1) {
-        fprintf(stderr, "usage: %s PATH (shorter than %zu bytes)\n", prog, sizeof addr.sun_path);
+        fprintf(stderr, "usage: %s PATH (PATH must be shorter than %zu bytes)\n",
+                prog, sizeof addr.sun_path);
         return 2;
     }
 
@@ -122,17 +128,13 @@ int main(int argc, char *argv[])
         fprintf(stderr, "%s: signals: %s\n", prog, strerror(errno));
         return 1;
     }
-    if (remove_stale_socket(argv[1]) == -1) {
-        fprintf(stderr, "%s: %s: %s\n", prog, argv[1], strerror(errno));
+    if (remove_stale_socket(argv[1]) == -1)
         return 1;
-    }
     int listen_fd = listen_on(&addr);
-    if (listen_fd == -1) {
-        fprintf(stderr, "%s: listen_on: %s\n", prog, strerror(errno));
+    if (listen_fd == -1)
         return 1;
-    }
-    int status = serve(listen_fd) == 0 ? 0 : 1;
 
+    int status = serve(listen_fd) == 0 ? 0 : 1;
     /* TODO 7 — clean up: close the listening socket and unlink PATH. */
     return status;
 }

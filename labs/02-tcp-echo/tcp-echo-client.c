@@ -10,12 +10,15 @@
  */
 #include <errno.h>
 #include <netdb.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 static const char *const prog = "tcp-echo-client";
+
+enum { CHUNK = 64 * 1024 };
 
 /*
  * TODO 1 — the port: 1 to 65535 in decimal digits, as in the server.
@@ -41,13 +44,13 @@ static int connect_to(const char *host, const char *port)
 {
     (void)host;
     (void)port;
-    errno = ENOSYS;
+    fprintf(stderr, "%s: TODO 2 not written yet\n", prog);
     return -1;
 }
 
 /*
  * TODO 3 — move the data (Chapter 5, "Avoiding deadlock on large inputs",
- * "End of file and shutdown", and "Nagle and delayed ACKs").
+ * "End of file and shutdown" and "Nagle and delayed ACKs").
  * Send stdin and copy the echo to stdout without deadlocking (16 MiB is
  * tested) and without crawling against a server that echoes in small
  * pieces: poll() the socket and read whatever has arrived while you send
@@ -60,9 +63,11 @@ static int connect_to(const char *host, const char *port)
 static int echo_stdin(int sock)
 {
     (void)sock;
+    fprintf(stderr, "%s: TODO 3 not written yet\n", prog);
     return -1;
 }
 
+/* connect_to and echo_stdin report their own errors. */
 int main(int argc, char *argv[])
 {
     if (argc != 3 || !valid_port(argv[2])) {
@@ -70,10 +75,8 @@ int main(int argc, char *argv[])
         return 2;
     }
     int sock = connect_to(argv[1], argv[2]);
-    if (sock == -1) {
-        fprintf(stderr, "%s: connect_to: %s\n", prog, strerror(errno));
+    if (sock == -1)
         return 1;
-    }
     int status = echo_stdin(sock) == 0 ? 0 : 1;
     close(sock);
     return status;

@@ -13,8 +13,10 @@
  * then run `make grade LAB=02`. Lab 01's server is a good place to start.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -41,13 +43,39 @@ static int parse_port(const char *text, unsigned short *port)
 }
 
 /*
- * TODO 6 — signals (Chapter 5, "Clean shutdown on signals" and "Vanished
- * peers and SIGPIPE"): as in lab 01. Handle SIGINT and SIGTERM without the
- * race, and ignore SIGPIPE (or send with MSG_NOSIGNAL).
+ * TODO 6 — signals (Chapter 5, "Clean shutdown on signals" and
+ * "Vanished peers and SIGPIPE").
+ * As in lab 01: handle SIGINT and SIGTERM without the race, and ignore
+ * SIGPIPE (or send with MSG_NOSIGNAL).
  */
 static int setup_signals(void)
 {
     return 0;
+}
+
+/*
+ * TODO 4 — echo one client (Chapter 5, "Bytes, not strings" and
+ * "Short reads and short writes").
+ * As in lab 01, until the client's EOF. A client that vanishes (EPIPE,
+ * ECONNRESET) ends this session only. Return 0 when the client is done, -1
+ * when a stop signal cut it short.
+ */
+static int echo_client(int fd)
+{
+    (void)fd;
+    return 0;
+}
+
+/*
+ * TODO 5 — the log line (Chapter 4, "getaddrinfo and getnameinfo").
+ * Print "tcp-echo-server: accepted ADDR PORT" to stderr, with ADDR and PORT
+ * from getnameinfo(..., NI_NUMERICHOST | NI_NUMERICSERV) on the address
+ * accept filled in (give accept a struct sockaddr_storage and its length).
+ */
+static void log_client(const struct sockaddr *sa, socklen_t len)
+{
+    (void)sa;
+    (void)len;
 }
 
 /*
@@ -69,47 +97,27 @@ static int listen_on(const char *bind_addr, const char *port_text, unsigned shor
     (void)bind_addr;
     (void)port_text;
     (void)port;
-    errno = ENOSYS;
+    fprintf(stderr, "%s: TODO 2 not written yet\n", prog);
     return -1;
 }
 
 /*
- * TODO 4 — echo one client (Chapter 5, "Bytes, not strings" and "Short reads
- * and short writes"): as in lab 01, until the client's EOF. A client that
- * vanishes (EPIPE, ECONNRESET) ends this session only.
- */
-static void echo_client(int fd)
-{
-    (void)fd;
-}
-
-/*
- * TODO 5 — the log line (Chapter 4, "getaddrinfo and getnameinfo").
- * Print "tcp-echo-server: accepted ADDR PORT" to stderr, with ADDR and PORT
- * from getnameinfo(..., NI_NUMERICHOST | NI_NUMERICSERV) on the address
- * accept filled in (give accept a struct sockaddr_storage and its length).
- */
-static void log_client(const struct sockaddr *peer, socklen_t len)
-{
-    (void)peer;
-    (void)len;
-}
-
-/*
- * TODO 3 — the main loop (Chapter 5, "Server lifecycle" and "Closing every
- * descriptor"): accept a client, log it, echo it, close its descriptor,
- * accept the next, until a stop signal. Return 0 on a clean stop, -1 on an
- * error.
+ * TODO 3 — the main loop (Chapter 5, "Server lifecycle" and
+ * "Closing every descriptor").
+ * Accept a client, log it, echo it, close its descriptor, accept the next,
+ * until a stop signal. Return 0 on a clean stop, -1 on an error (after
+ * printing it).
  */
 static int serve(int listen_fd)
 {
     (void)listen_fd;
     (void)echo_client;
     (void)log_client;
-    errno = ENOSYS;
+    fprintf(stderr, "%s: TODO 3 not written yet\n", prog);
     return -1;
 }
 
+/* listen_on and serve report their own errors. */
 int main(int argc, char *argv[])
 {
     unsigned short port;
@@ -122,12 +130,9 @@ int main(int argc, char *argv[])
         return 1;
     }
     int listen_fd = listen_on(argc == 3 ? argv[2] : NULL, argv[1], port);
-    if (listen_fd == -1) {
-        fprintf(stderr, "%s: listen_on: %s\n", prog, strerror(errno));
+    if (listen_fd == -1)
         return 1;
-    }
     int status = serve(listen_fd) == 0 ? 0 : 1;
-
     /* TODO 7 — clean up: close the listening socket(s). */
     return status;
 }

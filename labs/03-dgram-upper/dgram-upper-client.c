@@ -81,18 +81,19 @@ static int parse_endpoint(const char *text, struct endpoint *ep)
 }
 
 /*
- * TODO 5 — a Unix datagram socket for the server's path (Chapter 6, "Why
- * a Unix datagram client must bind"): socket(AF_UNIX, SOCK_DGRAM, 0), then
- * give it an address of its own, or the server cannot reply. Autobind is
- * the simplest: bind a zeroed struct sockaddr_un with only sun_family set
- * and a length of sizeof(sa_family_t): the kernel picks an abstract name,
- * and no file is ever created. Then connect to path. Errors: print
- * "dgram-upper-client: connect PATH: strerror", close, return -1.
+ * TODO 5 — a Unix datagram socket for the server's path
+ * (Chapter 6, "Why a Unix datagram client must bind"): socket(AF_UNIX,
+ * SOCK_DGRAM, 0), then give it an address of its own, or the server cannot
+ * reply. Autobind is the simplest: bind a zeroed struct sockaddr_un with
+ * only sun_family set and a length of sizeof(sa_family_t): the kernel picks
+ * an abstract name, and no file is ever created. Then connect to path.
+ * Errors: print "dgram-upper-client: connect PATH: strerror", close,
+ * return -1.
  */
 static int connect_unix(const char *path)
 {
     (void)path;
-    fprintf(stderr, "%s: connect_unix is not written yet (TODO 5)\n", prog);
+    fprintf(stderr, "%s: TODO 5 not written yet\n", prog);
     return -1;
 }
 
@@ -107,7 +108,7 @@ static int connect_unix(const char *path)
 static int connect_udp(const struct endpoint *ep)
 {
     (void)ep;
-    fprintf(stderr, "%s: connect_udp is not written yet (TODO 1)\n", prog);
+    fprintf(stderr, "%s: TODO 1 not written yet\n", prog);
     return -1;
 }
 
@@ -162,13 +163,13 @@ static ssize_t ask(int fd, const char *request, size_t len, char *reply)
 }
 
 /*
- * TODO 4 — each line of stdin becomes one request (Chapter 6, "Zero-length
- * datagrams"): getline, drop the final newline (an empty line is a
- * datagram of 0 bytes, and the last line may have no newline), refuse a
- * line over MAX_DATAGRAM bytes (message, status 1, go on), ask, and print
- * the reply with fwrite (it may hold NUL bytes) and a newline. Stop at the
- * first unanswered request. Free getline's buffer. Returns 0 if every
- * request was answered, else 1.
+ * TODO 4 — each line of stdin becomes one request
+ * (Chapter 6, "Zero-length datagrams"): getline, drop the final newline
+ * (an empty line is a datagram of 0 bytes, and the last line may have no
+ * newline), refuse a line over MAX_DATAGRAM bytes (message, status 1, go
+ * on), ask, and print the reply with fwrite (it may hold NUL bytes) and a
+ * newline. Stop at the first unanswered request. Free getline's buffer.
+ * Returns 0 if every request was answered, else 1.
  */
 static int ask_lines(int fd, char *reply)
 {

@@ -129,17 +129,18 @@ static int remove_stale_socket(const char *path)
 }
 
 /*
- * TODO 6 — a datagram socket bound to a Unix path (Chapter 6, "Unix
- * datagram sockets"): call remove_stale_socket(path) first (on failure
- * print why and return -1), then socket(AF_UNIX, SOCK_DGRAM, 0) and bind
- * to a struct sockaddr_un holding path. Errors: print "dgram-upper-server:
- * bind PATH: strerror" and return -1 (closing the socket). Returns the fd.
+ * TODO 6 — a datagram socket bound to a Unix path
+ * (Chapter 6, "Unix datagram sockets"): call remove_stale_socket(path)
+ * first (on failure print why and return -1), then socket(AF_UNIX,
+ * SOCK_DGRAM, 0) and bind to a struct sockaddr_un holding path. Errors:
+ * print "dgram-upper-server: bind PATH: strerror" and return -1 (closing
+ * the socket). Returns the fd.
  */
 static int bind_unix(const char *path)
 {
     (void)path;
     (void)remove_stale_socket;
-    fprintf(stderr, "%s: bind_unix is not written yet (TODO 6)\n", prog);
+    fprintf(stderr, "%s: TODO 6 not written yet\n", prog);
     return -1;
 }
 
@@ -154,13 +155,13 @@ static int bind_unix(const char *path)
 static int bind_udp(const struct endpoint *ep)
 {
     (void)ep;
-    fprintf(stderr, "%s: bind_udp is not written yet (TODO 2)\n", prog);
+    fprintf(stderr, "%s: TODO 2 not written yet\n", prog);
     return -1;
 }
 
 /*
  * TODO 3 — upper-case the ASCII letters a-z in buf, and nothing else
- * (Chapter 6, "Upper-casing without the locale": not toupper()).
+ * (Chapter 6, "Upper-casing without the locale"): not toupper().
  */
 static void upper_ascii(char *buf, size_t n)
 {
@@ -201,13 +202,14 @@ static int wait_readable(int fd)
 }
 
 /*
- * TODO 4 — answer datagrams until a stop signal (Chapter 6, "Message size
- * and truncation" and "Zero-length datagrams"). Loop: wait_readable(fd)
- * (0: return 0; -1: return -1); recvfrom into a buffer of MAX_DATAGRAM + 1
- * bytes with MSG_DONTWAIT, keeping the sender's address and its length;
- * EAGAIN or EINTR: go round again. A datagram that fills the whole buffer
- * was too long: drop it (say so on stderr). A datagram of 0 bytes is a
- * message, not an end of file. Then upper_ascii and reply.
+ * TODO 4 — answer datagrams until a stop signal
+ * (Chapter 6, "Message size and truncation" and "Zero-length datagrams").
+ * Loop: wait_readable(fd) (0: return 0; -1: return -1); recvfrom into a
+ * buffer of MAX_DATAGRAM + 1 bytes with MSG_DONTWAIT, keeping the sender's
+ * address and its length; EAGAIN or EINTR: go round again. A datagram that
+ * fills the whole buffer was too long: drop it (say so on stderr). A
+ * datagram of 0 bytes is a message, not an end of file. Then upper_ascii
+ * and reply.
  */
 static int serve(int fd)
 {
@@ -215,7 +217,7 @@ static int serve(int fd)
     (void)upper_ascii;
     (void)reply;
     (void)fd;
-    fprintf(stderr, "%s: serve is not written yet (TODO 4)\n", prog);
+    fprintf(stderr, "%s: TODO 4 not written yet\n", prog);
     return -1;
 }
 

@@ -1,3 +1,4 @@
+// solution only begin: the skeleton has a header of its own
 /*
  * tcp-echo-client HOST PORT
  *
@@ -15,6 +16,18 @@
  * pieces, because Nagle's algorithm and delayed ACKs then wait on each
  * other. When stdin is done we shutdown(SHUT_WR) and read to EOF.
  */
+// solution only stub:
+// /*
+//  * tcp-echo-client HOST PORT — lab 02. The task is in README.md beside this
+//  * file.
+//  *
+//  * Connects to the echo server at HOST PORT (trying every address
+//  * getaddrinfo gives), sends standard input, prints everything that comes
+//  * back, and exits 0 after the server's EOF.
+//  *
+//  * Fill in the TODOs in order; lab 01's client is a good place to start.
+//  */
+// solution only end
 #include <errno.h>
 #include <netdb.h>
 #include <poll.h>
@@ -27,6 +40,32 @@ static const char *const prog = "tcp-echo-client";
 
 enum { CHUNK = 64 * 1024 };
 
+/*
+ * TODO 1 begin — the port: 1 to 65535 in decimal digits, as in the server.
+ * Return 1 if valid, 0 if not (main then exits 2).
+ */
+/* A port is 1 to 65535, in decimal digits only. */
+static int valid_port(const char *text)
+{
+    unsigned long value = 0;
+    if (*text == '\0' || strlen(text) > 5)
+        return 0;
+    for (const char *p = text; *p != '\0'; p++) {
+        if (*p < '0' || *p > '9')
+            return 0;
+        value = value * 10 + (unsigned long)(*p - '0');
+    }
+    return value >= 1 && value <= 65535;
+}
+// TODO 1 stub:
+// static int valid_port(const char *text)
+// {
+//     (void)text;
+//     return 1;
+// }
+// TODO 1 end
+
+// solution only begin: a helper of the model solution
 /* write() may write fewer bytes than asked: loop until all are out. */
 static int write_all(int fd, const char *buf, size_t n)
 {
@@ -42,7 +81,18 @@ static int write_all(int fd, const char *buf, size_t n)
     }
     return 0;
 }
+// solution only end
 
+/*
+ * TODO 2 begin — connect [04-addresses#getaddrinfo-and-getnameinfo].
+ * getaddrinfo(host, port) with AF_UNSPEC and SOCK_STREAM; then for each
+ * result IN ORDER: socket, connect; stop at the first that connects, and
+ * close the socket of every failed try. `localhost` is often ::1 and
+ * 127.0.0.1, and a server may listen on only one of them.
+ * Unknown host: print gai_strerror's message and return -1. No address
+ * connects: print "tcp-echo-client: connect HOST port PORT: strerror" and
+ * return -1. freeaddrinfo in every case.
+ */
 /* Try every address getaddrinfo gives, in order, until one connects. */
 static int connect_to(const char *host, const char *port)
 {
@@ -72,7 +122,27 @@ static int connect_to(const char *host, const char *port)
         fprintf(stderr, "%s: connect %s port %s: %s\n", prog, host, port, strerror(saved));
     return fd;
 }
+// TODO 2 stub:
+// static int connect_to(const char *host, const char *port)
+// {
+//     (void)host;
+//     (void)port;
+//     fprintf(stderr, "%s: TODO 2 not written yet\n", prog);
+//     return -1;
+// }
+// TODO 2 end
 
+/*
+ * TODO 3 begin — move the data [05-lifecycle#avoiding-deadlock-on-large-inputs 05-lifecycle#end-of-file-and-shutdown 05-lifecycle#nagle-and-delayed-acks].
+ * Send stdin and copy the echo to stdout without deadlocking (16 MiB is
+ * tested) and without crawling against a server that echoes in small
+ * pieces: poll() the socket and read whatever has arrived while you send
+ * (lock-step — send a chunk, read it all back — works, but against such a
+ * server it waits about 40 ms per chunk, and TCP_NODELAY on your side does
+ * not change that: use big chunks if you go that way).
+ * At stdin's EOF: shutdown(SHUT_WR), read until the server's EOF.
+ * Return 0 on success, -1 on error (after printing a message).
+ */
 /* The client's state between poll() rounds. */
 struct pump {
     char out[CHUNK];   /* read from stdin, not yet sent */
@@ -149,20 +219,29 @@ static int pump_once(int sock, struct pump *p)
     return 0;
 }
 
-/* A port is 1 to 65535, in decimal digits only. */
-static int valid_port(const char *text)
+/* Pump until the server's EOF, which must come after all of stdin's echo. */
+static int echo_stdin(int sock)
 {
-    unsigned long value = 0;
-    if (*text == '\0' || strlen(text) > 5)
-        return 0;
-    for (const char *p = text; *p != '\0'; p++) {
-        if (*p < '0' || *p > '9')
-            return 0;
-        value = value * 10 + (unsigned long)(*p - '0');
+    static struct pump p; /* 64 KiB: not on the stack */
+    int r;
+    while ((r = pump_once(sock, &p)) == 0)
+        ;
+    if (r == 1 && (!p.stdin_done || p.out_off < p.out_len)) {
+        fprintf(stderr, "%s: the server closed the connection early\n", prog);
+        r = -1;
     }
-    return value >= 1 && value <= 65535;
+    return r == 1 ? 0 : -1;
 }
+// TODO 3 stub:
+// static int echo_stdin(int sock)
+// {
+//     (void)sock;
+//     fprintf(stderr, "%s: TODO 3 not written yet\n", prog);
+//     return -1;
+// }
+// TODO 3 end
 
+/* connect_to and echo_stdin report their own errors. */
 int main(int argc, char *argv[])
 {
     if (argc != 3 || !valid_port(argv[2])) {
@@ -172,14 +251,7 @@ int main(int argc, char *argv[])
     int sock = connect_to(argv[1], argv[2]);
     if (sock == -1)
         return 1;
-    static struct pump p; /* 64 KiB: not on the stack */
-    int r;
-    while ((r = pump_once(sock, &p)) == 0)
-        ;
-    if (r == 1 && (!p.stdin_done || p.out_off < p.out_len)) {
-        fprintf(stderr, "%s: the server closed the connection early\n", prog);
-        r = -1;
-    }
+    int status = echo_stdin(sock) == 0 ? 0 : 1;
     close(sock);
-    return r == 1 ? 0 : 1;
+    return status;
 }

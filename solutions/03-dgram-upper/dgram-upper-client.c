@@ -1,3 +1,4 @@
+// solution only begin: the skeleton has a header of its own
 /*
  * dgram-upper-client ENDPOINT
  *
@@ -13,6 +14,24 @@
  * The socket is connected: send() and recv() need no address, and the
  * kernel drops datagrams from anyone but the server.
  */
+// solution only stub:
+// /*
+//  * dgram-upper-client ENDPOINT — lab 03. The task is in README.md beside
+//  * this file.
+//  *
+//  * Sends each line of stdin (without its newline) as one datagram to a
+//  * dgram-upper-server and prints each reply followed by a newline.
+//  * ENDPOINT is HOST:PORT for UDP (HOST a name, an IPv4 address or an
+//  * [IPv6] address in brackets) or a path that contains a '/' for AF_UNIX.
+//  *
+//  * Datagrams may be lost (UDP), so each request is tried up to three times,
+//  * waiting one second for the reply each time: sending the same line again
+//  * is safe because upper-casing it twice gives the same answer.
+//  *
+//  * Parsing ENDPOINT is done for you (valid_port is the server's TODO 1
+//  * again: copy yours). Fill in the TODOs in order.
+//  */
+// solution only end
 #include <errno.h>
 #include <netdb.h>
 #include <poll.h>
@@ -37,6 +56,7 @@ struct endpoint {
     char port[6];
 };
 
+// solution only begin
 /* A port is 1 to 65535, in decimal digits only: no sign, no spaces. */
 static int valid_port(const char *text)
 {
@@ -50,6 +70,14 @@ static int valid_port(const char *text)
     }
     return value >= 1 && value <= 65535;
 }
+// solution only stub:
+// /* The server's TODO 1: copy your valid_port here. */
+// static int valid_port(const char *text)
+// {
+//     (void)text;
+//     return 1;
+// }
+// solution only end
 
 /*
  * PATH (with a '/'), HOST:PORT or [IPv6]:PORT. An IPv6 address without
@@ -87,6 +115,16 @@ static int parse_endpoint(const char *text, struct endpoint *ep)
 }
 
 /*
+ * TODO 5 begin — a Unix datagram socket for the server's path
+ * [06-datagrams#why-a-unix-datagram-client-must-bind]: socket(AF_UNIX,
+ * SOCK_DGRAM, 0), then give it an address of its own, or the server cannot
+ * reply. Autobind is the simplest: bind a zeroed struct sockaddr_un with
+ * only sun_family set and a length of sizeof(sa_family_t): the kernel picks
+ * an abstract name, and no file is ever created. Then connect to path.
+ * Errors: print "dgram-upper-client: connect PATH: strerror", close,
+ * return -1.
+ */
+/*
  * A Unix datagram socket connected to the server's path. It must have an
  * address of its own, or the server has nowhere to send the reply: binding
  * with only the family asks the kernel for an abstract name (autobind),
@@ -115,7 +153,23 @@ static int connect_unix(const char *path)
     }
     return fd;
 }
+// TODO 5 stub:
+// static int connect_unix(const char *path)
+// {
+//     (void)path;
+//     fprintf(stderr, "%s: TODO 5 not written yet\n", prog);
+//     return -1;
+// }
+// TODO 5 end
 
+/*
+ * TODO 1 begin — a UDP socket for ep->host (NULL if empty) and ep->port
+ * [06-datagrams#connected-udp]: getaddrinfo with AF_UNSPEC and SOCK_DGRAM,
+ * socket() with the FIRST result's family, and connect() to its address:
+ * then send() and recv() need no address, and the kernel drops datagrams
+ * from anyone but the server. Unknown host: print gai_strerror's message
+ * and return -1. freeaddrinfo in every case.
+ */
 /* A UDP socket connected to the first address getaddrinfo gives. */
 static int connect_udp(const struct endpoint *ep)
 {
@@ -139,6 +193,14 @@ static int connect_udp(const struct endpoint *ep)
     freeaddrinfo(list);
     return fd;
 }
+// TODO 1 stub:
+// static int connect_udp(const struct endpoint *ep)
+// {
+//     (void)ep;
+//     fprintf(stderr, "%s: TODO 1 not written yet\n", prog);
+//     return -1;
+// }
+// TODO 1 end
 
 static long long now_ms(void)
 {
@@ -147,6 +209,14 @@ static long long now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/*
+ * TODO 3 begin — wait until deadline (in now_ms() time) for one datagram of at
+ * most MAX_DATAGRAM bytes [06-datagrams#loss-timeouts-and-retries]:
+ * poll() with the milliseconds left, then recv into reply (a buffer of
+ * MAX_DATAGRAM + 1 bytes) with MSG_DONTWAIT. Returns the length, -2 when
+ * the time is up, -1 on an error (e.g. ECONNREFUSED: nobody is there).
+ * EINTR is not an error: go round again with the time that is left.
+ */
 /*
  * Wait until deadline (in now_ms() time) for one datagram of at most
  * MAX_DATAGRAM bytes. Returns its length, -2 on timeout, -1 on error.
@@ -170,6 +240,16 @@ static ssize_t receive_until(int fd, char *reply, long long deadline)
             return -1; /* e.g. ECONNREFUSED: nobody listens there */
     }
 }
+// TODO 3 stub:
+// static ssize_t receive_until(int fd, char *reply, long long deadline)
+// {
+//     (void)fd;
+//     (void)reply;
+//     (void)deadline;
+//     (void)now_ms;
+//     return -2;
+// }
+// TODO 3 end
 
 /*
  * Throw away replies that arrived too late for an earlier request, so that
@@ -181,6 +261,13 @@ static void drop_late_replies(int fd, char *reply)
         ;
 }
 
+/*
+ * TODO 2 begin — send one request and get its reply, trying up to TRIES times
+ * and waiting WAIT_MS for the reply each time (receive_until with a
+ * deadline of now_ms() + WAIT_MS). After the last try print "no reply"
+ * and return -1. Returns the reply's length. Sending the same request
+ * again is safe here: upper-casing twice gives the same answer.
+ */
 /* Send one request, up to TRIES times. Returns the reply's length or -1. */
 static ssize_t ask(int fd, const char *request, size_t len, char *reply)
 {
@@ -201,7 +288,26 @@ static ssize_t ask(int fd, const char *request, size_t len, char *reply)
     fprintf(stderr, "%s: no reply after %d tries of %d ms\n", prog, TRIES, WAIT_MS);
     return -1;
 }
+// TODO 2 stub:
+// static ssize_t ask(int fd, const char *request, size_t len, char *reply)
+// {
+//     drop_late_replies(fd, reply);
+//     (void)receive_until;
+//     (void)request;
+//     (void)len;
+//     return -1;
+// }
+// TODO 2 end
 
+/*
+ * TODO 4 begin — each line of stdin becomes one request
+ * [06-datagrams#zero-length-datagrams]: getline, drop the final newline
+ * (an empty line is a datagram of 0 bytes, and the last line may have no
+ * newline), refuse a line over MAX_DATAGRAM bytes (message, status 1, go
+ * on), ask, and print the reply with fwrite (it may hold NUL bytes) and a
+ * newline. Stop at the first unanswered request. Free getline's buffer.
+ * Returns 0 if every request was answered, else 1.
+ */
 /* Each line of stdin becomes one request; 0 when every one was answered. */
 static int ask_lines(int fd, char *reply)
 {
@@ -235,6 +341,15 @@ static int ask_lines(int fd, char *reply)
     free(line);
     return status;
 }
+// TODO 4 stub:
+// static int ask_lines(int fd, char *reply)
+// {
+//     (void)ask;
+//     (void)fd;
+//     (void)reply;
+//     return 1;
+// }
+// TODO 4 end
 
 int main(int argc, char *argv[])
 {

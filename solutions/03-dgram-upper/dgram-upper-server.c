@@ -1,3 +1,4 @@
+// solution only begin: the skeleton has a header of its own
 /*
  * dgram-upper-server ENDPOINT
  *
@@ -14,6 +15,25 @@
  * unblocks them atomically while we wait, so a signal can never land
  * between "check the flag" and "start waiting".
  */
+// solution only stub:
+// /*
+//  * dgram-upper-server ENDPOINT — lab 03. The task is in README.md beside
+//  * this file.
+//  *
+//  * Answers every datagram, to its sender, with the same bytes in which the
+//  * ASCII letters a-z are upper-cased. ENDPOINT is HOST:PORT for UDP (HOST a
+//  * name, an IPv4 address or an [IPv6] address in brackets) or a path that
+//  * contains a '/' for an AF_UNIX datagram socket.
+//  *
+//  * A datagram socket has no connections and no end of file: one socket
+//  * serves every sender, recvfrom() tells us who sent each datagram, and a
+//  * datagram of 0 bytes is a message like any other.
+//  *
+//  * Shutdown is done for you, the lab 01 way: SIGINT and SIGTERM stay
+//  * blocked except inside ppoll(), so no signal is lost. So are parsing
+//  * ENDPOINT and removing a stale socket file. Fill in the TODOs in order.
+//  */
+// solution only end
 #include <errno.h>
 #include <netdb.h>
 #include <poll.h>
@@ -69,6 +89,10 @@ static int setup_signals(void)
     return 0;
 }
 
+/*
+ * TODO 1 begin — a port is 1 to 65535 in decimal digits only (no sign, no
+ * spaces, not atoi: "70000" and "80x" are usage errors). Return 1 if valid.
+ */
 /* A port is 1 to 65535, in decimal digits only: no sign, no spaces. */
 static int valid_port(const char *text)
 {
@@ -82,6 +106,13 @@ static int valid_port(const char *text)
     }
     return value >= 1 && value <= 65535;
 }
+// TODO 1 stub:
+// static int valid_port(const char *text)
+// {
+//     (void)text;
+//     return 1;
+// }
+// TODO 1 end
 
 /*
  * PATH (with a '/'), HOST:PORT or [IPv6]:PORT. An IPv6 address without
@@ -131,6 +162,14 @@ static int remove_stale_socket(const char *path)
     return unlink(path);
 }
 
+/*
+ * TODO 6 begin — a datagram socket bound to a Unix path
+ * [06-datagrams#unix-datagram-sockets]: call remove_stale_socket(path)
+ * first (on failure print why and return -1), then socket(AF_UNIX,
+ * SOCK_DGRAM, 0) and bind to a struct sockaddr_un holding path. Errors:
+ * print "dgram-upper-server: bind PATH: strerror" and return -1 (closing
+ * the socket). Returns the fd.
+ */
 /* A datagram socket bound to a Unix path. */
 static int bind_unix(const char *path)
 {
@@ -153,7 +192,24 @@ static int bind_unix(const char *path)
     }
     return fd;
 }
+// TODO 6 stub:
+// static int bind_unix(const char *path)
+// {
+//     (void)path;
+//     (void)remove_stale_socket;
+//     fprintf(stderr, "%s: TODO 6 not written yet\n", prog);
+//     return -1;
+// }
+// TODO 6 end
 
+/*
+ * TODO 2 begin — a UDP socket [06-datagrams#sendto-and-recvfrom]: getaddrinfo
+ * for ep->host (NULL if empty) and ep->port with AF_UNSPEC, SOCK_DGRAM
+ * and AI_PASSIVE; socket() with the FIRST result's family, then bind to
+ * its address. Errors name the call and the cause, e.g.
+ * "dgram-upper-server: bind 127.0.0.1:5000: Address already in use"
+ * (gai_strerror for getaddrinfo). freeaddrinfo in every case.
+ */
 /* A UDP socket bound to the first address getaddrinfo gives for HOST:PORT. */
 static int bind_udp(const struct endpoint *ep)
 {
@@ -177,7 +233,19 @@ static int bind_udp(const struct endpoint *ep)
     freeaddrinfo(list);
     return fd;
 }
+// TODO 2 stub:
+// static int bind_udp(const struct endpoint *ep)
+// {
+//     (void)ep;
+//     fprintf(stderr, "%s: TODO 2 not written yet\n", prog);
+//     return -1;
+// }
+// TODO 2 end
 
+/*
+ * TODO 3 begin — upper-case the ASCII letters a-z in buf, and nothing else
+ * [06-datagrams#upper-casing-without-the-locale]: not toupper().
+ */
 /* Only a-z change: toupper() would follow the locale and change bytes >= 128. */
 static void upper_ascii(char *buf, size_t n)
 {
@@ -185,7 +253,22 @@ static void upper_ascii(char *buf, size_t n)
         if (buf[i] >= 'a' && buf[i] <= 'z')
             buf[i] = (char)(buf[i] - 'a' + 'A');
 }
+// TODO 3 stub:
+// static void upper_ascii(char *buf, size_t n)
+// {
+//     (void)buf;
+//     (void)n;
+// }
+// TODO 3 end
 
+/*
+ * TODO 5 begin — send the reply to peer (peer_len bytes of it) with sendto.
+ * Never block here: a Unix-domain client that does not read its replies
+ * fills its queue, and a blocking sendto would stall the server for
+ * everybody (MSG_DONTWAIT; on failure print the error and drop the reply).
+ * A Unix sender that did not bind has no address (peer_len is 0 or
+ * sizeof(sa_family_t)): say so on stderr instead of replying.
+ */
 /*
  * Send the reply without ever blocking: a Unix-domain client that does not
  * read its replies fills its queue, and a blocking sendto would then stall
@@ -194,13 +277,26 @@ static void upper_ascii(char *buf, size_t n)
 static void reply(int fd, const char *buf, size_t n,
                   const struct sockaddr_storage *peer, socklen_t peer_len)
 {
-    if (peer->ss_family == AF_UNIX && peer_len <= sizeof(sa_family_t)) {
+    /* Test the length, not ss_family: with a length of 0 the kernel wrote
+       nothing into *peer. */
+    if (peer_len <= sizeof(sa_family_t)) {
         fprintf(stderr, "%s: a sender without an address (it did not bind): cannot reply\n", prog);
         return;
     }
     if (sendto(fd, buf, n, MSG_DONTWAIT, (const struct sockaddr *)peer, peer_len) == -1)
         fprintf(stderr, "%s: sendto: %s (reply dropped)\n", prog, strerror(errno));
 }
+// TODO 5 stub:
+// static void reply(int fd, const char *buf, size_t n,
+//                   const struct sockaddr_storage *peer, socklen_t peer_len)
+// {
+//     (void)fd;
+//     (void)buf;
+//     (void)n;
+//     (void)peer;
+//     (void)peer_len;
+// }
+// TODO 5 end
 
 /* Wait for a datagram: 1 ready, 0 stop signal, -1 error. */
 static int wait_readable(int fd)
@@ -216,6 +312,16 @@ static int wait_readable(int fd)
     return 0;
 }
 
+/*
+ * TODO 4 begin — answer datagrams until a stop signal
+ * [06-datagrams#message-size-and-truncation 06-datagrams#zero-length-datagrams].
+ * Loop: wait_readable(fd) (0: return 0; -1: return -1); recvfrom into a
+ * buffer of MAX_DATAGRAM + 1 bytes with MSG_DONTWAIT, keeping the sender's
+ * address and its length; EAGAIN or EINTR: go round again. A datagram that
+ * fills the whole buffer was too long: drop it (say so on stderr). A
+ * datagram of 0 bytes is a message, not an end of file. Then upper_ascii
+ * and reply.
+ */
 /* Answer datagrams until a stop signal: 0, or -1 on an unexpected error. */
 static int serve(int fd)
 {
@@ -243,6 +349,17 @@ static int serve(int fd)
         reply(fd, buf, (size_t)got, &peer, peer_len);
     }
 }
+// TODO 4 stub:
+// static int serve(int fd)
+// {
+//     (void)wait_readable;
+//     (void)upper_ascii;
+//     (void)reply;
+//     (void)fd;
+//     fprintf(stderr, "%s: TODO 4 not written yet\n", prog);
+//     return -1;
+// }
+// TODO 4 end
 
 int main(int argc, char *argv[])
 {

@@ -1,3 +1,4 @@
+// solution only begin: the skeleton has a header of its own
 /*
  * frame-server ENDPOINT
  *
@@ -21,6 +22,20 @@
  * between "check the flag" and "start waiting". Sockets are non-blocking,
  * so ppoll() is the only place the server ever sleeps.
  */
+// solution only stub:
+// /*
+//  * frame-server ENDPOINT — lab 04. The task is in README.md beside this file.
+//  *
+//  * ENDPOINT is a PORT (digits only: TCP on every local address) or a Unix
+//  * socket path (AF_UNIX SOCK_STREAM). A frame is a 4-byte unsigned length in
+//  * network byte order followed by that many payload bytes; every frame is
+//  * answered with one frame holding the payload reversed.
+//  *
+//  * Fill in the TODOs in order (1 to 4 answer frames from a well-behaved
+//  * client; 5 to 7 make the server survive the others). After each one, build
+//  * and try it by hand (README.md shows how), then run `make grade LAB=04`.
+//  */
+// solution only end
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -40,9 +55,15 @@
 
 static const char *const prog = "frame-server";
 
-/* Set by the handler; read only after ppoll() returns. */
+/* Set from the signal handler, so it must be volatile sig_atomic_t. */
 static volatile sig_atomic_t stop_requested;
 
+/*
+ * TODO 6 begin — signals [05-lifecycle#clean-shutdown-on-signals 05-lifecycle#vanished-peers-and-sigpipe].
+ * Handle SIGINT and SIGTERM without losing one that lands just before a
+ * blocking call (self-pipe, signalfd, ppoll/pselect, or cleanup in the
+ * handler), and ignore SIGPIPE (or use MSG_NOSIGNAL).
+ */
 static void request_stop(int signo)
 {
     (void)signo;
@@ -73,7 +94,14 @@ static int setup_signals(void)
     sigemptyset(&ignore.sa_mask);
     return sigaction(SIGPIPE, &ignore, NULL);
 }
+// TODO 6 stub:
+// static int setup_signals(void)
+// {
+//     return 0;
+// }
+// TODO 6 end
 
+// solution only begin: a helper of the model solution
 /* Wait until fd is ready. Returns 1 ready, 0 stop signal, -1 error. */
 static int wait_for(int fd, short events)
 {
@@ -87,10 +115,20 @@ static int wait_for(int fd, short events)
     }
     return 0;
 }
+// solution only end
 
 /* What reading exactly n bytes came to. */
 enum got { GOT_ALL, GOT_EOF, GOT_ERROR, GOT_STOP };
 
+/*
+ * TODO 3 begin — exactly n bytes [05-lifecycle#short-reads-and-short-writes].
+ * A stream keeps no boundaries: one recv may return 1 byte of your 4-byte
+ * header, or the end of this frame and the start of the next. Loop until
+ * buf holds exactly n bytes: GOT_ALL. GOT_EOF if the peer closed first
+ * (*done bytes arrived: 0 is a clean end between frames, more is a cut
+ * frame, which the caller logs), GOT_ERROR on an error, GOT_STOP on a stop
+ * signal.
+ */
 /* Read exactly n bytes, however many recv calls the stream needs; *done
  * says how many arrived when the answer is not GOT_ALL. */
 static enum got recv_exact(int fd, unsigned char *buf, size_t n, size_t *done)
@@ -112,7 +150,27 @@ static enum got recv_exact(int fd, unsigned char *buf, size_t n, size_t *done)
     }
     return GOT_ALL;
 }
+// TODO 3 stub:
+// static enum got recv_exact(int fd, unsigned char *buf, size_t n, size_t *done)
+// {
+//     (void)fd;
+//     (void)buf;
+//     (void)n;
+//     *done = 0;
+//     return GOT_ERROR;
+// }
+// TODO 3 end
 
+/*
+ * TODO 4 begin — a connection's frames [07-framing].
+ * Read the 4-byte header, ntohl it. TODO 5: a length over MAX_PAYLOAD comes
+ * from an untrusted peer — log it on stderr and close the connection
+ * WITHOUT allocating that much. Otherwise allocate the payload (0 bytes is
+ * a valid frame!), read it, reverse it, send htonl length + payload with a
+ * loop that copes with short writes. Free what you allocated on every path.
+ * Go on until the client closes between two frames; a cut frame is logged.
+ * Whatever this client does, return: the caller closes fd.
+ */
 /* Send all n bytes (send may take fewer than asked). 0 or -1. */
 static int send_all(int fd, const unsigned char *buf, size_t n)
 {
@@ -196,7 +254,23 @@ static void serve_connection(int fd, unsigned conn)
             return;
     }
 }
+// TODO 4 stub:
+// static void serve_connection(int fd, unsigned conn)
+// {
+//     (void)fd;
+//     (void)conn;
+//     (void)recv_exact;
+// }
+// TODO 4 end
 
+/*
+ * TODO 2 begin — listening [05-lifecycle#server-lifecycle].
+ * For a port: a TCP socket on every local address (AF_INET6 with
+ * IPV6_V6ONLY off, or AF_INET with INADDR_ANY), SO_REUSEADDR, bind, listen.
+ * For a path: remove a stale socket file as in lab 01, then AF_UNIX
+ * SOCK_STREAM, bind, listen. Returns the listening descriptor, or -1 after
+ * printing "frame-server: CALL ...: strerror(errno)".
+ */
 static int set_nonblocking(int fd)
 {
     int flags = fcntl(fd, F_GETFL);
@@ -279,6 +353,27 @@ static int listen_tcp(uint16_t port)
     return bind_and_listen(fd, (struct sockaddr *)&a4, sizeof a4, "0.0.0.0");
 }
 
+/* Port 0 stands for "a path in addr". */
+static int listen_on(uint16_t port, const struct sockaddr_un *addr)
+{
+    return port != 0 ? listen_tcp(port) : listen_unix(addr);
+}
+// TODO 2 stub:
+// static int listen_on(uint16_t port, const struct sockaddr_un *addr)
+// {
+//     (void)port;
+//     (void)addr;
+//     fprintf(stderr, "%s: TODO 2 not written yet\n", prog);
+//     return -1;
+// }
+// TODO 2 end
+
+/*
+ * TODO 7 begin — the main loop: accept a client, answer frames until it closes
+ * (or sends something bad), close its descriptor, accept the next one —
+ * until a stop signal. One client's bad frame never stops the server.
+ * Return 0 on a stop signal, -1 on an error (after printing it).
+ */
 /* Accept and serve clients one after another until a stop signal. */
 static int serve(int listen_fd)
 {
@@ -304,7 +399,23 @@ static int serve(int listen_fd)
             return 0;
     }
 }
+// TODO 7 stub:
+// static int serve(int listen_fd)
+// {
+//     (void)listen_fd;
+//     (void)serve_connection;
+//     fprintf(stderr, "%s: TODO 7 not written yet\n", prog);
+//     return -1;
+// }
+// TODO 7 end
 
+/*
+ * TODO 1 begin — the endpoint [04-addresses#path-length 04-addresses#internet-addresses-and-byte-order].
+ * If arg is made of decimal digits only, it is a TCP port: 1 to 65535, or
+ * return -1 (main exits 2). Otherwise it is a Unix path, which must be
+ * shorter than sizeof addr->sun_path, or return -1.
+ * Sets *port (0 for a path) and fills addr for a path.
+ */
 /* PORT: decimal digits only, 1 to 65535. Returns 0, or -1 if s is not. */
 static int parse_port(const char *s, uint16_t *port)
 {
@@ -327,39 +438,51 @@ static int is_all_digits(const char *s)
     return *s != '\0' && strspn(s, "0123456789") == strlen(s);
 }
 
+static int parse_endpoint(const char *arg, uint16_t *port, struct sockaddr_un *addr)
+{
+    *port = 0;
+    if (is_all_digits(arg))
+        return parse_port(arg, port);
+    /* sun_path must hold the path and its terminating NUL. */
+    if (strlen(arg) >= sizeof addr->sun_path)
+        return -1;
+    memcpy(addr->sun_path, arg, strlen(arg) + 1);
+    return 0;
+}
+// TODO 1 stub:
+// static int parse_endpoint(const char *arg, uint16_t *port, struct sockaddr_un *addr)
+// {
+//     (void)arg;
+//     (void)addr;
+//     *port = 0;
+//     return 0;
+// }
+// TODO 1 end
+
+/* listen_on and serve report their own errors. */
 int main(int argc, char *argv[])
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: %s PORT|PATH\n", prog);
-        return 2;
-    }
     struct sockaddr_un addr = { .sun_family = AF_UNIX };
-    uint16_t port = 0;
-    int tcp = is_all_digits(argv[1]);
-    if (tcp && parse_port(argv[1], &port) == -1) {
-        fprintf(stderr, "usage: %s PORT|PATH (PORT is 1 to 65535)\n", prog);
-        return 2;
-    }
-    if (!tcp && strlen(argv[1]) >= sizeof addr.sun_path) {
-        fprintf(stderr, "usage: %s PORT|PATH (PATH must be shorter than %zu bytes)\n",
+    uint16_t port;
+    if (argc != 2 || parse_endpoint(argv[1], &port, &addr) == -1) {
+        fprintf(stderr, "usage: %s PORT|PATH  (PORT: 1 to 65535; PATH shorter than %zu bytes)\n",
                 prog, sizeof addr.sun_path);
         return 2;
     }
-    if (!tcp)
-        memcpy(addr.sun_path, argv[1], strlen(argv[1]) + 1);
-
     if (setup_signals() == -1) {
         fprintf(stderr, "%s: signals: %s\n", prog, strerror(errno));
         return 1;
     }
-    int listen_fd = tcp ? listen_tcp(port) : listen_unix(&addr);
+    int listen_fd = listen_on(port, &addr);
     if (listen_fd == -1)
         return 1;
     int status = serve(listen_fd) == 0 ? 0 : 1;
     close(listen_fd);
-    if (!tcp && unlink(addr.sun_path) == -1) {
+    /* TODO 8 begin — remove the socket file (a path only). */
+    if (port == 0 && unlink(addr.sun_path) == -1) {
         fprintf(stderr, "%s: unlink %s: %s\n", prog, addr.sun_path, strerror(errno));
         status = 1;
     }
+    // TODO 8 end
     return status;
 }

@@ -1,3 +1,4 @@
+// solution only begin: the skeleton has a header of its own
 /*
  * seqpacket-server PATH
  *
@@ -11,6 +12,18 @@
  * One connection at a time; SIGINT/SIGTERM handled with ppoll as in
  * frame-server (blocked except while waiting, so no signal is lost).
  */
+// solution only stub:
+// /*
+//  * seqpacket-server PATH — lab 04. The task is in README.md beside this file.
+//  *
+//  * An AF_UNIX SOCK_SEQPACKET server: each message (1 to 65536 bytes) is
+//  * answered with one message holding it reversed. No framing: the kernel
+//  * keeps message boundaries, so one recv is one message.
+//  *
+//  * Much of frame-server carries over (signals, the listening socket, the
+//  * accept loop); what changes is the type and the reading.
+//  */
+// solution only end
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -29,6 +42,10 @@ static const char *const prog = "seqpacket-server";
 
 static volatile sig_atomic_t stop_requested;
 
+/*
+ * TODO 3 begin — signals, as in frame-server: SIGINT and SIGTERM end the server
+ * cleanly (no lost signal), SIGPIPE never kills it.
+ */
 static void request_stop(int signo)
 {
     (void)signo;
@@ -57,7 +74,14 @@ static int setup_signals(void)
     sigemptyset(&ignore.sa_mask);
     return sigaction(SIGPIPE, &ignore, NULL);
 }
+// TODO 3 stub:
+// static int setup_signals(void)
+// {
+//     return 0;
+// }
+// TODO 3 end
 
+// solution only begin: a helper of the model solution
 /* Wait until fd is ready. Returns 1 ready, 0 stop signal, -1 error. */
 static int wait_for(int fd, short events)
 {
@@ -71,7 +95,15 @@ static int wait_for(int fd, short events)
     }
     return 0;
 }
+// solution only end
 
+/*
+ * TODO 2 begin — one connection. Loop: recv one message into a buffer of
+ * MAX_MESSAGE bytes (a smaller buffer silently cuts longer messages:
+ * MSG_TRUNC), reverse it, send it back in ONE send. recv returning 0 is the
+ * client's EOF (messages are never empty here). Returns when the client is
+ * done or a stop signal came.
+ */
 static void reverse(unsigned char *p, size_t n)
 {
     for (size_t i = 0, j = n; i + 1 < j; i++, j--) {
@@ -136,7 +168,19 @@ static void serve_connection(int fd, unsigned conn)
         }
     }
 }
+// TODO 2 stub:
+// static void serve_connection(int fd, unsigned conn)
+// {
+//     (void)fd;
+//     (void)conn;
+// }
+// TODO 2 end
 
+/*
+ * TODO 1 begin — the listening socket [03-types#sequenced-packet-sockets].
+ * As in lab 01, but socket(AF_UNIX, SOCK_SEQPACKET, 0). Returns the
+ * listening descriptor or -1 after a message naming the call.
+ */
 static int set_nonblocking(int fd)
 {
     int flags = fcntl(fd, F_GETFL);
@@ -181,7 +225,19 @@ static int listen_on(const struct sockaddr_un *addr)
     }
     return fd;
 }
+// TODO 1 stub:
+// static int listen_on(const struct sockaddr_un *addr)
+// {
+//     (void)addr;
+//     fprintf(stderr, "%s: TODO 1 not written yet\n", prog);
+//     return -1;
+// }
+// TODO 1 end
 
+/*
+ * TODO 4 begin — accept clients one after another until a stop signal.
+ * Return 0 then, or -1 on an error (after printing it).
+ */
 /* Accept and serve clients one after another until a stop signal. */
 static int serve(int listen_fd)
 {
@@ -206,7 +262,17 @@ static int serve(int listen_fd)
             return 0;
     }
 }
+// TODO 4 stub:
+// static int serve(int listen_fd)
+// {
+//     (void)listen_fd;
+//     (void)serve_connection;
+//     fprintf(stderr, "%s: TODO 4 not written yet\n", prog);
+//     return -1;
+// }
+// TODO 4 end
 
+/* listen_on and serve report their own errors. */
 int main(int argc, char *argv[])
 {
     struct sockaddr_un addr = { .sun_family = AF_UNIX };
@@ -214,12 +280,16 @@ int main(int argc, char *argv[])
         fprintf(stderr, "usage: %s PATH\n", prog);
         return 2;
     }
+    /* TODO 5 begin — a PATH too long for sun_path (with its NUL) exits 2 too. */
     if (strlen(argv[1]) >= sizeof addr.sun_path) {
         fprintf(stderr, "usage: %s PATH (PATH must be shorter than %zu bytes)\n",
                 prog, sizeof addr.sun_path);
         return 2;
     }
     memcpy(addr.sun_path, argv[1], strlen(argv[1]) + 1);
+    // TODO 5 stub:
+    // strncpy(addr.sun_path, argv[1], sizeof addr.sun_path - 1);
+    // TODO 5 end
 
     if (setup_signals() == -1) {
         fprintf(stderr, "%s: signals: %s\n", prog, strerror(errno));
@@ -230,9 +300,11 @@ int main(int argc, char *argv[])
         return 1;
     int status = serve(listen_fd) == 0 ? 0 : 1;
     close(listen_fd);
+    /* TODO 6 begin — remove the socket file. */
     if (unlink(addr.sun_path) == -1) {
         fprintf(stderr, "%s: unlink %s: %s\n", prog, addr.sun_path, strerror(errno));
         status = 1;
     }
+    // TODO 6 end
     return status;
 }

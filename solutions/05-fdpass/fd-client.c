@@ -1,3 +1,4 @@
+// solution only begin: the skeleton has a header of its own
 /*
  * fd-client PATH NAME
  *
@@ -11,6 +12,15 @@
  * Exit 0 when the file was copied, 1 on a refusal or any runtime error,
  * 2 on a usage error.
  */
+// solution only stub:
+// /*
+//  * fd-client PATH NAME — lab 05. The task is in README.md beside this file.
+//  *
+//  * Asks fd-server for NAME and copies the file to stdout through the
+//  * descriptor the server passes (SCM_RIGHTS). The client never opens the
+//  * file by name: the grader runs it where it cannot even see the directory.
+//  */
+// solution only end
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,6 +30,10 @@
 
 static const char *const prog = "fd-client";
 
+/*
+ * TODO 3 begin — copy everything from fd to stdout (short writes!). 0 or -1
+ * (after printing why).
+ */
 /* Write all n bytes to fd, however many calls it takes. */
 static int write_all(int fd, const char *buf, size_t n)
 {
@@ -55,7 +69,23 @@ static int copy_to_stdout(int fd)
         }
     }
 }
+// TODO 3 stub:
+// static int copy_to_stdout(int fd)
+// {
+//     (void)fd;
+//     fprintf(stderr, "%s: TODO 3 not written yet\n", prog);
+//     return -1;
+// }
+// TODO 3 end
 
+/*
+ * TODO 2 begin — the reply [08-unix-superpowers#passing-descriptors]. recvmsg
+ * with a data buffer (status byte and error text) and an aligned control
+ * buffer of CMSG_SPACE(sizeof(int)). Walk the control messages with
+ * CMSG_FIRSTHDR/CMSG_NXTHDR; an SCM_RIGHTS one holds the descriptor.
+ * Status 0 with a descriptor: return it. Status 1: print the server's text
+ * on stderr and return -1.
+ */
 /* The descriptor in an SCM_RIGHTS control message, or -1. Any extra
  * descriptors (a server sending more than one) are closed, not leaked. */
 static int passed_fd(struct msghdr *msg)
@@ -107,7 +137,19 @@ static int receive_reply(int sock)
         fprintf(stderr, "%s: a reply without a descriptor (status %d)\n", prog, data[0]);
     return -1;
 }
+// TODO 2 stub:
+// static int receive_reply(int sock)
+// {
+//     (void)sock;
+//     fprintf(stderr, "%s: TODO 2 not written yet\n", prog);
+//     return -1;
+// }
+// TODO 2 end
 
+/*
+ * TODO 1 begin — connect: socket(AF_UNIX, SOCK_SEQPACKET, 0) and connect to
+ * PATH. On failure: "fd-client: connect PATH: strerror(errno)", return -1.
+ */
 static int connect_to(const struct sockaddr_un *addr)
 {
     int sock = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
@@ -122,19 +164,37 @@ static int connect_to(const struct sockaddr_un *addr)
     }
     return sock;
 }
+// TODO 1 stub:
+// static int connect_to(const struct sockaddr_un *addr)
+// {
+//     (void)addr;
+//     fprintf(stderr, "%s: TODO 1 not written yet\n", prog);
+//     return -1;
+// }
+// TODO 1 end
 
+/* connect_to, receive_reply and copy_to_stdout report their own errors. */
 int main(int argc, char *argv[])
 {
     struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    /* TODO 4 begin — a PATH too long for sun_path: usage, exit 2. */
     if (argc != 3 || strlen(argv[1]) >= sizeof addr.sun_path) {
         fprintf(stderr, "usage: %s PATH NAME (PATH shorter than %zu bytes)\n", prog, sizeof addr.sun_path);
         return 2;
     }
     memcpy(addr.sun_path, argv[1], strlen(argv[1]) + 1);
+    // TODO 4 stub:
+    // if (argc != 3) {
+    //     fprintf(stderr, "usage: %s PATH NAME\n", prog);
+    //     return 2;
+    // }
+    // strncpy(addr.sun_path, argv[1], sizeof addr.sun_path - 1);
+    // TODO 4 end
 
     int sock = connect_to(&addr);
     if (sock == -1)
         return 1;
+    /* TODO 5 begin — send NAME as one message (no NUL needed). */
     const char *name = argv[2];
     /* One message is one request: a seqpacket send is never split. */
     if (send(sock, name, strlen(name), MSG_NOSIGNAL) != (ssize_t)strlen(name)) {
@@ -142,6 +202,7 @@ int main(int argc, char *argv[])
         close(sock);
         return 1;
     }
+    // TODO 5 end
     int fd = receive_reply(sock);
     close(sock);
     if (fd == -1)

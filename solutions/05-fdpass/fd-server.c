@@ -1,3 +1,4 @@
+// solution only begin: the skeleton has a header of its own
 /*
  * fd-server PATH DIR
  *
@@ -18,6 +19,20 @@
  * One connection at a time, several requests per connection until EOF.
  * SIGINT/SIGTERM: blocked except inside ppoll, so none is lost.
  */
+// solution only stub:
+// /*
+//  * fd-server PATH DIR — lab 05. The task is in README.md beside this file.
+//  *
+//  * An AF_UNIX SOCK_SEQPACKET server that hands out open files: each request
+//  * is one message holding a file name; the reply is one byte of value 0
+//  * carrying a read-only descriptor for DIR/NAME in SCM_RIGHTS, or a byte of
+//  * value 1 followed by the error text. Every request is logged with the
+//  * client's pid, uid and gid (SO_PEERCRED).
+//  *
+//  * Fill in the TODOs in order; after each one, try it by hand (README.md
+//  * shows how), then run `make grade LAB=05`.
+//  */
+// solution only end
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -36,6 +51,9 @@ static const char *const prog = "fd-server";
 
 static volatile sig_atomic_t stop_requested;
 
+/*
+ * TODO 6 begin — signals as in lab 04 (no lost SIGTERM, no death by SIGPIPE).
+ */
 static void request_stop(int signo)
 {
     (void)signo;
@@ -64,7 +82,14 @@ static int setup_signals(void)
     sigemptyset(&ignore.sa_mask);
     return sigaction(SIGPIPE, &ignore, NULL);
 }
+// TODO 6 stub:
+// static int setup_signals(void)
+// {
+//     return 0;
+// }
+// TODO 6 end
 
+// solution only begin: a helper of the model solution
 /* Wait until fd is ready. Returns 1 ready, 0 stop signal, -1 error. */
 static int wait_for(int fd, short events)
 {
@@ -78,7 +103,16 @@ static int wait_for(int fd, short events)
     }
     return 0;
 }
+// solution only end
 
+/*
+ * TODO 2 begin — pass a descriptor [08-unix-superpowers#passing-descriptors].
+ * sendmsg one message of len bytes of data and, unless fd is -1, a control
+ * message: cmsg_level SOL_SOCKET, cmsg_type SCM_RIGHTS, cmsg_len
+ * CMSG_LEN(sizeof fd), fd copied into CMSG_DATA. The control buffer must be
+ * CMSG_SPACE(sizeof fd) bytes and aligned (a union with struct cmsghdr does
+ * it). A descriptor travels with one byte of value 0 (not '0'). 0 or -1.
+ */
 /* Send one message, optionally carrying fd (-1: none). 0 or -1. */
 static int send_reply(int sock, const char *data, size_t len, int fd)
 {
@@ -109,7 +143,21 @@ static int send_reply(int sock, const char *data, size_t len, int fd)
         }
     }
 }
+// TODO 2 stub:
+// static int send_reply(int sock, const char *data, size_t len, int fd)
+// {
+//     (void)sock;
+//     (void)data;
+//     (void)len;
+//     (void)fd;
+//     return -1;
+// }
+// TODO 2 end
 
+/*
+ * TODO 3 begin — a refusal: one message, a byte of value 1 then the name and
+ * the reason (e.g. strerror(errno)), no descriptor. 0 or -1.
+ */
 /* Status 1 and the reason, as one message: "\1open x: No such file...". */
 static int send_error(int sock, const char *name, const char *reason)
 {
@@ -119,7 +167,17 @@ static int send_error(int sock, const char *name, const char *reason)
         return -1;
     return send_reply(sock, text, (size_t)n < sizeof text ? (size_t)n : sizeof text - 1, -1);
 }
+// TODO 3 stub:
+// static int send_error(int sock, const char *name, const char *reason)
+// {
+//     (void)sock;
+//     (void)name;
+//     (void)reason;
+//     return -1;
+// }
+// TODO 3 end
 
+// solution only begin: a helper of the model solution
 /* A name that stays inside DIR: not empty, not "." or "..", no '/'. */
 static const char *name_problem(const char *name)
 {
@@ -131,7 +189,13 @@ static const char *name_problem(const char *name)
         return "a name must not contain '/'";
     return NULL;
 }
+// solution only end
 
+/*
+ * TODO 4 begin — who is asking [08-unix-superpowers#peer-credentials].
+ * getsockopt(sock, SOL_SOCKET, SO_PEERCRED, &cred, &len) fills a struct
+ * ucred: log "pid P uid U gid G" (decimal, in that order) on stderr.
+ */
 /* Log the peer's credentials: the kernel's record of who connected. */
 static void log_peer(int sock, const char *name)
 {
@@ -144,7 +208,22 @@ static void log_peer(int sock, const char *name)
     fprintf(stderr, "%s: request for \"%s\" from pid %ld uid %lu gid %lu\n", prog, name,
             (long)cred.pid, (unsigned long)cred.uid, (unsigned long)cred.gid);
 }
+// TODO 4 stub:
+// static void log_peer(int sock, const char *name)
+// {
+//     (void)sock;
+//     (void)name;
+// }
+// TODO 4 end
 
+/*
+ * TODO 5 begin — one request: the len bytes of name (room for a NUL after them).
+ * The name is untrusted: refuse it if it is empty, "." or "..", or
+ * contains '/' (it could reach outside DIR). Otherwise open it read-only
+ * in DIR (openat(dir_fd, ...)); on failure send_error(strerror(errno)); on
+ * success send the descriptor and then CLOSE your copy (the client has its
+ * own now). 0, or -1 to end the connection.
+ */
 /* Answer one request: a descriptor, or status 1 and why. 0, or -1 to end
  * the connection. */
 static int answer(int sock, int dir_fd, char *name, size_t len)
@@ -167,7 +246,21 @@ static int answer(int sock, int dir_fd, char *name, size_t len)
     close(fd); /* the client has its own descriptor now */
     return status;
 }
+// TODO 5 stub:
+// static int answer(int sock, int dir_fd, char *name, size_t len)
+// {
+//     (void)sock;
+//     (void)dir_fd;
+//     (void)name;
+//     (void)len;
+//     (void)send_reply;
+//     (void)send_error;
+//     (void)log_peer;
+//     return -1;
+// }
+// TODO 5 end
 
+// solution only begin: a helper of the model solution (TODO 7)
 /* Requests until EOF, an error or a stop signal. */
 static void serve_connection(int sock, int dir_fd)
 {
@@ -195,7 +288,13 @@ static void serve_connection(int sock, int dir_fd)
             return;
     }
 }
+// solution only end
 
+/*
+ * TODO 1 begin — the listening socket [03-types#sequenced-packet-sockets]:
+ * as in lab 04's seqpacket-server: remove a stale socket file, then
+ * socket(AF_UNIX, SOCK_SEQPACKET, 0), bind, listen. -1 after a message.
+ */
 static int set_nonblocking(int fd)
 {
     int flags = fcntl(fd, F_GETFL);
@@ -240,7 +339,20 @@ static int listen_on(const struct sockaddr_un *addr)
     }
     return fd;
 }
+// TODO 1 stub:
+// static int listen_on(const struct sockaddr_un *addr)
+// {
+//     (void)addr;
+//     fprintf(stderr, "%s: TODO 1 not written yet\n", prog);
+//     return -1;
+// }
+// TODO 1 end
 
+/*
+ * TODO 7 begin — the loop: accept a client, recv one request per message
+ * (recv returning 0 is EOF), answer it, until EOF; close; next client;
+ * until a stop signal (return 0), or an error (print it, return -1).
+ */
 /* Accept and serve clients one after another until a stop signal. */
 static int serve(int listen_fd, int dir_fd)
 {
@@ -265,7 +377,18 @@ static int serve(int listen_fd, int dir_fd)
             return 0;
     }
 }
+// TODO 7 stub:
+// static int serve(int listen_fd, int dir_fd)
+// {
+//     (void)listen_fd;
+//     (void)dir_fd;
+//     (void)answer;
+//     fprintf(stderr, "%s: TODO 7 not written yet\n", prog);
+//     return -1;
+// }
+// TODO 7 end
 
+/* listen_on and serve report their own errors. */
 int main(int argc, char *argv[])
 {
     struct sockaddr_un addr = { .sun_family = AF_UNIX };
@@ -273,12 +396,16 @@ int main(int argc, char *argv[])
         fprintf(stderr, "usage: %s PATH DIR\n", prog);
         return 2;
     }
+    /* TODO 8 begin — PATH too long for sun_path: usage, exit 2. */
     if (strlen(argv[1]) >= sizeof addr.sun_path) {
         fprintf(stderr, "usage: %s PATH DIR (PATH must be shorter than %zu bytes)\n",
                 prog, sizeof addr.sun_path);
         return 2;
     }
     memcpy(addr.sun_path, argv[1], strlen(argv[1]) + 1);
+    // TODO 8 stub:
+    // strncpy(addr.sun_path, argv[1], sizeof addr.sun_path - 1);
+    // TODO 8 end
 
     int dir_fd = open(argv[2], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir_fd == -1) {
@@ -298,9 +425,11 @@ int main(int argc, char *argv[])
     int status = serve(listen_fd, dir_fd) == 0 ? 0 : 1;
     close(listen_fd);
     close(dir_fd);
+    /* TODO 9 begin — remove the socket file. */
     if (unlink(addr.sun_path) == -1) {
         fprintf(stderr, "%s: unlink %s: %s\n", prog, addr.sun_path, strerror(errno));
         status = 1;
     }
+    // TODO 9 end
     return status;
 }
