@@ -89,6 +89,18 @@ load test_helper
   assert_only_fails 06-chat compiler-warning "compiles without warnings"
 }
 
+@test "epoll level-triggered, signalfd, accept4 and write() are correct too" {
+  assert_full_marks 06-chat tests/cases/06-chat/correct-epoll-signalfd-accept4-write
+}
+
+@test "epoll edge-triggered, a self-pipe and ioctl FIONBIO are correct too" {
+  assert_full_marks 06-chat tests/cases/06-chat/correct-epoll-edge-selfpipe-fionbio
+}
+
+@test "two listening sockets, sendmsg and accept4 are correct too" {
+  assert_full_marks 06-chat tests/cases/06-chat/correct-two-sockets-sendmsg-accept4
+}
+
 @test "every case in the catalogue has a test here" {
   local case
   for case in "$ROOT"/tests/cases/06-chat/*/; do
