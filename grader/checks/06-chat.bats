@@ -36,6 +36,27 @@ start_chat_server() {
   fi
 }
 
+# start_server LIMIT [WRAPPER...]: the hook of test_helper's standard checks:
+# the server on a fresh path in $T. Sets SERVER, SERVER_ENDPOINT, SERVER_FILE.
+start_server() {
+  local limit=$1
+  shift
+  SERVER_ENDPOINT=$T/std-$RANDOM.sock
+  SERVER_FILE=$SERVER_ENDPOINT
+  start_chat_server "$limit" "$SERVER_ENDPOINT" "$@"
+}
+
+# exercise_server: the standard checks' traffic. Two clients join and talk
+# and are still connected when the server is stopped (clients that leave
+# are the descriptor check's business, not the cleanup check's).
+exercise_server() {
+  local first=x$RANDOM second=y$RANDOM
+  join "$first" "$SERVER_ENDPOINT" && join "$second" "$SERVER_ENDPOINT" || return 1
+  sees "$first" ' joined' 20 || return 1
+  say "$second" 'hello\nagain\n'
+  sees "$first" ' again' 20
+}
+
 # connections ENDPOINT: how many connections the server side holds on
 # ENDPOINT, accepted or still waiting to be (they are accepted in this order).
 connections() {
@@ -208,18 +229,9 @@ server_hwm() {
 
 # --- compiling --------------------------------------------------------------
 
-@test "compiles without errors [1 pt]" {
-  hint "Read the first error the compiler printed and fix that one first; the grader compiles with its own command, not your Makefile." \
-    a-debugging#reading-strace-output
-  needs_sources_compiled chat-server
-}
+@test "compiles without errors [1 pt]" { check_compiles; }
 
-@test "compiles without warnings [1 pt]" {
-  hint "Each warning points at a real risk (an unused result, a signed/unsigned mix, a missing prototype): fix the code, do not silence the warning." \
-    a-debugging#reading-strace-output
-  needs server
-  no_compiler_warnings chat-server
-}
+@test "compiles without warnings [1 pt]" { check_no_warnings; }
 
 # --- the chat ---------------------------------------------------------------
 
@@ -288,7 +300,7 @@ server_hwm() {
   received_file a "client 1: the byte-by-byte line, 200 lines sent in one write, and no unterminated line at EOF" "$T/a.want"
 }
 
-@test "relays empty lines, NUL and \\r bytes intact [2 pts]" {
+@test "relays empty lines, NUL and CR bytes intact [2 pts]" {
   hint "A line is every byte up to \\n, NUL and \\r included: copy lines with memchr/memcpy and their length, never with strlen, strchr, %s or fgets; an empty line is relayed as \"[N] \\n\"." \
     09-many-clients#lines-from-a-stream
   needs server
@@ -532,63 +544,8 @@ unclosed_clients() {
   start_chat_server 20 "$fits" || { evidence seen "(a 107-byte PATH fits and must work)"; return 1; }
 }
 
-@test "exits 0 on SIGINT and on SIGTERM [2 pts]" {
-  hint "Handle SIGINT and SIGTERM without the race between checking a flag and blocking in poll: ppoll/epoll_pwait with the signals blocked, signalfd in the poll set, or a self-pipe. Then close every client and return 0." \
-    05-lifecycle#clean-shutdown-on-signals 09-many-clients#the-event-loop-with-poll
-  needs server
-  local sig
-  for sig in INT TERM; do
-    start_chat_server 20 "$T/$sig.sock" || return 1
-    join "a$sig" && join "b$sig" || return 1
-    sees "a$sig" '* 2 joined' || return 1
-    if ! stop_server "$sig" "$SERVER" || [[ $STATUS != 0 ]]; then
-      show_file "server stderr" "$T/server.err"
-      fail_check "after SIG$sig, with two clients connected: $(describe_status "$STATUS")" "exit status 0 within 3 s of SIG$sig"
-      return 1
-    fi
-  done
-}
+@test "exits 0 on SIGINT and on SIGTERM [2 pts]" { check_signal_exit; }
 
-@test "cleans up on exit: socket file removed, descriptors closed [2 pts]" {
-  hint "Before exiting on a signal, close every client's socket and the listening socket, and unlink PATH, so no stale file is left for the next run." \
-    05-lifecycle#clean-shutdown-on-signals a-debugging#valgrind-and-descriptor-leaks
-  needs server
-  start_chat_server 40 "$T/chat.sock" "${VALGRIND[@]}" --log-file="$T/server.valgrind" || return 1
-  join a && join b || return 1
-  sees a '* 2 joined' 20 || return 1
-  say b 'hello\n'
-  sees a '[2] hello' 20 || return 1
-  stop_server TERM "$SERVER" 15 || true
-  local open
-  if [[ $STATUS == still-running ]]; then
-    fail_check "the server (under valgrind) was still running 15 s after SIGTERM" "the server exits and cleans up"
-  elif [[ -e $T/chat.sock ]]; then
-    fail_check "$T/chat.sock still exists after the server exited" "the socket file removed"
-  elif ! open=$(valgrind_open_fds "$T/server.valgrind"); then
-    fail_check "descriptors still open at exit (valgrind --track-fds=yes): $(echo "$open" | paste -sd ';')" \
-      "only stdin, stdout and stderr open at exit (both clients were still connected)"
-  fi
-}
+@test "cleans up on exit: socket file removed, descriptors closed [2 pts]" { check_cleanup; }
 
-@test "no memory errors or leaks under valgrind [2 pts]" {
-  hint "valgrind found invalid memory accesses or memory never freed: free a client's buffers when it leaves (however it leaves) and every remaining client's at exit; read valgrind's report and fix the first problem first." \
-    a-debugging#valgrind-and-descriptor-leaks 09-many-clients#per-client-buffers
-  needs server
-  start_chat_server 60 "$T/chat.sock" "${VALGRIND[@]}" --log-file="$T/server.valgrind" || return 1
-  join a && join b && join c || return 1
-  sees a '* 3 joined' 20 || return 1
-  say b 'one\ntwo\n'
-  say c 'three\n'
-  sees a '[3] three' 20 || return 1
-  leave c
-  sees a '* 3 left' 20 || return 1
-  { head -c 5000 /dev/zero | tr '\0' 'z'; printf '\n'; } >"$T/long"
-  say_file b "$T/long" # refused: client 2 is disconnected
-  join d || return 1
-  sees_count a ' joined' 3 20 || return 1
-  stop_server TERM "$SERVER" 15 || true
-  local problems
-  if ! problems=$(valgrind_memory_problems "$T/server.valgrind"); then
-    fail_check "$(echo "$problems" | paste -sd ';' | tr -s ' ')" "no invalid reads or writes, no definitely-lost memory"
-  fi
-}
+@test "no memory errors or leaks under valgrind [2 pts]" { check_valgrind; }
