@@ -272,11 +272,14 @@ static void crowd_pump(int (*done)(void), double deadline, const char *waiting_f
         wait_readable(fds, (nfds_t)n_members, deadline);
         for (int i = 0; i < n_members; i++) {
             struct member *m = &members[i];
-            /* Until every join is known, only the first client reads: the
-             * numbers come from the joins it sees. */
-            if ((i > 0 && !all_joined()) || m->gone || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
+            if (m->gone || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
                 continue;
             fill(&m->c, m->name);
+            /* Until every join is known, only the first client parses what
+             * it reads (the numbers come from the joins it sees); the
+             * others keep it in their buffers. */
+            if (i > 0 && !all_joined())
+                continue;
             while (next_line(&m->c, line, sizeof line, m->name))
                 crowd_line(i, line);
             if (m->c.eof)
@@ -521,13 +524,19 @@ static int flood(const char *endpoint, long mib, double seconds)
     /* Reader 2 sees the join of the quiet client and the sender first. */
     int r2_joins = 0;
 
-    long sent = 0;
+    long sent = 0, last_progress = -1;
     size_t off = 0; /* bytes of line `sent` already written */
+    double stall_end = now() + 15;
     for (;;) {
         long slowest = r[0].lines < r[1].lines ? r[0].lines : r[1].lines;
         if (slowest == total && r[0].saw_left && r[1].saw_left)
             break;
-        if (now() > deadline)
+        long progress = r[0].lines + r[1].lines + sent + r[0].saw_left;
+        if (progress != last_progress) {
+            last_progress = progress;
+            stall_end = now() + 15; /* 15 s without a byte moving: stuck */
+        }
+        if (now() > deadline || now() > stall_end)
             verdict("timed out: the sender sent %ld of %ld lines, the readers received %ld and %ld%s "
                     "(a server that waits for a client that does not read stops relaying to everybody)",
                     sent, total, r[0].lines, r[1].lines,
