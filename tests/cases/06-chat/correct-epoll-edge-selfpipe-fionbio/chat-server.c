@@ -1,0 +1,504 @@
+/*
+ * chat-server ENDPOINT
+ *
+ * ENDPOINT is a PORT (decimal digits only: TCP on every local address, IPv4
+ * and IPv6) or a path containing '/' (AF_UNIX SOCK_STREAM).
+ *
+ * Every client gets a number, 1, 2, 3, ... in the order it is accepted,
+ * never reused. Each line a client sends goes to every other client as
+ * "[N] LINE\n"; joins and departures are announced as "* N joined\n" and
+ * "* N left\n". Everything a client sees comes out of one sequence of
+ * events, so all clients see them in the same order.
+ *
+ * A correct variant: epoll edge-triggered (read and write until EAGAIN),
+ * a self-pipe for the signals, ioctl FIONBIO, send with MSG_NOSIGNAL.
+ *
+ * One thread, one event loop over epoll_wait(), every client socket non-blocking.
+ * Each client has an input buffer (a partial line, at most 4096 bytes plus
+ * its '\n') and an output queue (what its socket buffer could not take yet,
+ * at most 1 MiB): a client that stops reading is disconnected instead of
+ * delaying everybody else or eating all our memory.
+ *
+ * Shutdown: the handler writes a byte into a pipe whose read end is in the
+ * epoll set, so a signal that lands anywhere still wakes epoll_wait.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_LINE 4096            /* bytes in a line, its '\n' not counted */
+#define OUT_LIMIT (1024 * 1024)  /* queued output before a client is dropped */
+#define MAX_MESSAGE (MAX_LINE + 32) /* "[N] " + line + "\n" */
+
+static const char *const prog = "chat-server";
+
+/* ---- signals ------------------------------------------------------------- */
+
+static int self_pipe[2] = { -1, -1 };
+
+static void request_stop(int signo)
+{
+    (void)signo;
+    int saved = errno;
+    ssize_t ignored = write(self_pipe[1], "", 1); /* full pipe: already woken */
+    (void)ignored;
+    errno = saved;
+}
+
+/* The self-pipe's read end, or -1. SIGPIPE ignored as well. */
+static int setup_signals(void)
+{
+    if (pipe2(self_pipe, O_NONBLOCK | O_CLOEXEC) == -1)
+        return -1;
+    struct sigaction sa = { .sa_handler = request_stop };
+    sigemptyset(&sa.sa_mask);
+    struct sigaction ignore = { .sa_handler = SIG_IGN };
+    sigemptyset(&ignore.sa_mask);
+    if (sigaction(SIGINT, &sa, NULL) == -1 || sigaction(SIGTERM, &sa, NULL) == -1 ||
+        sigaction(SIGPIPE, &ignore, NULL) == -1)
+        return -1;
+    return self_pipe[0];
+}
+
+/* ---- clients ------------------------------------------------------------- */
+
+struct client {
+    int fd;
+    unsigned long id;
+    int doomed;                 /* to be closed and announced as gone */
+    char in[MAX_LINE + 1];      /* a partial line, room for its '\n' */
+    size_t in_len;
+    char *out;                  /* output queue: out[out_start..out_len) */
+    size_t out_start, out_len, out_cap;
+};
+
+static struct client **clients; /* in the order they were accepted */
+static size_t nclients, clients_cap;
+static unsigned long next_id = 1; /* never reused */
+
+static int epfd = -1;
+
+static int watch(int op, int fd, uint32_t events, void *ptr)
+{
+    struct epoll_event ev = { .events = events, .data.ptr = ptr };
+    return epoll_ctl(epfd, op, fd, &ev);
+}
+
+static size_t queued(const struct client *c)
+{
+    return c->out_len - c->out_start;
+}
+
+/* Send as much of the queue as the socket takes now. 0, or -1 when the
+ * connection is broken (the caller dooms the client). */
+static int flush_client(struct client *c)
+{
+    while (queued(c) > 0) {
+        ssize_t sent = send(c->fd, c->out + c->out_start, queued(c), MSG_NOSIGNAL);
+        if (sent > 0) {
+            c->out_start += (size_t)sent;
+        } else if (sent == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            return 0;
+        } else if (sent == -1 && errno != EINTR) {
+            return -1;
+        }
+    }
+    c->out_start = c->out_len = 0;
+    return 0;
+}
+
+/* Append bytes to the queue, growing it (at most to OUT_LIMIT plus one
+ * message). -1 if the client is over its limit or memory ran out. */
+static int enqueue(struct client *c, const char *msg, size_t len)
+{
+    if (queued(c) + len > OUT_LIMIT)
+        return -1;
+    if (c->out_start > 0 && c->out_len + len > c->out_cap) {
+        memmove(c->out, c->out + c->out_start, queued(c)); /* reuse the front */
+        c->out_len -= c->out_start;
+        c->out_start = 0;
+    }
+    if (c->out_len + len > c->out_cap) {
+        size_t cap = c->out_cap ? c->out_cap : 4 * MAX_MESSAGE;
+        while (cap < c->out_len + len)
+            cap *= 2;
+        char *grown = realloc(c->out, cap);
+        if (!grown)
+            return -1;
+        c->out = grown;
+        c->out_cap = cap;
+    }
+    memcpy(c->out + c->out_len, msg, len);
+    c->out_len += len;
+    return 0;
+}
+
+/* Give one message to one client: straight to its socket when nothing is
+ * queued before it, else behind what is (order is kept). */
+static void deliver(struct client *c, const char *msg, size_t len)
+{
+    if (c->doomed)
+        return;
+    if (queued(c) == 0) {
+        ssize_t sent = send(c->fd, msg, len, MSG_NOSIGNAL);
+        if (sent == -1 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+            c->doomed = 1;
+            return;
+        }
+        if (sent > 0) {
+            msg += sent;
+            len -= (size_t)sent;
+        }
+    }
+    if (len > 0 && enqueue(c, msg, len) == -1) {
+        fprintf(stderr, "%s: client %lu: more than %d bytes waiting; disconnecting it\n",
+                prog, c->id, OUT_LIMIT);
+        c->doomed = 1;
+    }
+}
+
+/* Give one message to every client but one (NULL: to all). */
+static void broadcast(const struct client *from, const char *msg, size_t len)
+{
+    for (size_t i = 0; i < nclients; i++)
+        if (clients[i] != from)
+            deliver(clients[i], msg, len);
+}
+
+static void free_client(struct client *c)
+{
+    if (close(c->fd) == -1)
+        fprintf(stderr, "%s: close client %lu: %s\n", prog, c->id, strerror(errno));
+    free(c->out);
+    free(c);
+}
+
+/* Close every doomed client and announce it. An announcement may doom
+ * another client (its queue overflows), so repeat until none is left. */
+static void reap_doomed(void)
+{
+    for (size_t i = 0; i < nclients;) {
+        struct client *c = clients[i];
+        if (!c->doomed) {
+            i++;
+            continue;
+        }
+        memmove(&clients[i], &clients[i + 1], (nclients - i - 1) * sizeof *clients);
+        nclients--;
+        char msg[64];
+        int len = snprintf(msg, sizeof msg, "* %lu left\n", c->id);
+        fprintf(stderr, "%s: client %lu left\n", prog, c->id);
+        free_client(c);
+        broadcast(NULL, msg, (size_t)len);
+        i = 0; /* the announcement may have doomed an earlier client */
+    }
+}
+
+/* Take the next pending connection. 1 accepted, 0 none waiting (or it gave
+ * up), -1 out of descriptors or memory: stop accepting for a while. */
+static int accept_client(int listen_fd)
+{
+    int fd = accept(listen_fd, NULL, NULL);
+    int on = 1;
+    if (fd == -1) {
+        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ECONNABORTED || errno == EINTR ||
+            errno == EPROTO)
+            return 0;
+        fprintf(stderr, "%s: accept: %s\n", prog, strerror(errno));
+        return -1;
+    }
+    struct client *c = calloc(1, sizeof *c);
+    if (nclients == clients_cap) {
+        size_t cap = clients_cap ? 2 * clients_cap : 16;
+        struct client **grown = realloc(clients, cap * sizeof *clients);
+        if (grown) {
+            clients = grown;
+            clients_cap = cap;
+        }
+    }
+    /* Edge-triggered: told once when input arrives or output room frees up. */
+    if (!c || nclients == clients_cap || ioctl(fd, FIONBIO, &on) == -1 ||
+        watch(EPOLL_CTL_ADD, fd, EPOLLIN | EPOLLOUT | EPOLLET, c) == -1) {
+        fprintf(stderr, "%s: new client: %s\n", prog, strerror(errno));
+        free(c);
+        close(fd);
+        return -1;
+    }
+    c->fd = fd;
+    c->id = next_id++;
+    char msg[64];
+    int len = snprintf(msg, sizeof msg, "* %lu joined\n", c->id);
+    broadcast(NULL, msg, (size_t)len); /* before adding: not to the newcomer */
+    clients[nclients++] = c;
+    fprintf(stderr, "%s: client %lu joined\n", prog, c->id);
+    return 1;
+}
+
+/* Relay every complete line in c's input buffer, keep the rest. */
+static void relay_lines(struct client *c)
+{
+    char msg[MAX_MESSAGE];
+    size_t start = 0;
+    char *nl;
+    while (!c->doomed && (nl = memchr(c->in + start, '\n', c->in_len - start)) != NULL) {
+        size_t line_len = (size_t)(nl - (c->in + start));
+        int head = snprintf(msg, sizeof msg, "[%lu] ", c->id);
+        memcpy(msg + head, c->in + start, line_len); /* NULs and \r included */
+        msg[head + line_len] = '\n';
+        broadcast(c, msg, (size_t)head + line_len + 1);
+        start += line_len + 1;
+    }
+    memmove(c->in, c->in + start, c->in_len - start);
+    c->in_len -= start;
+}
+
+/* Read what c sent. At EOF or on an error the client is doomed (its
+ * unterminated bytes dropped); a line over MAX_LINE gets it refused. */
+static int read_once(struct client *c)
+{
+    ssize_t got = read(c->fd, c->in + c->in_len, sizeof c->in - c->in_len);
+    if (got == -1 && errno == EINTR)
+        return 1;
+    if (got == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        return 0;
+    if (got <= 0) {
+        c->doomed = 1;
+        return 0;
+    }
+    c->in_len += (size_t)got;
+    relay_lines(c);
+    if (c->in_len == sizeof c->in) { /* full, and no '\n' in it */
+        static const char refusal[] = "* line too long\n";
+        fprintf(stderr, "%s: client %lu: line longer than %d bytes; disconnecting it\n",
+                prog, c->id, MAX_LINE);
+        /* A best-effort goodbye: a client that misbehaves does not get to
+         * keep a descriptor open by not reading it. */
+        deliver(c, refusal, sizeof refusal - 1);
+        if (flush_client(c) == -1 && errno != EPIPE && errno != ECONNRESET)
+            fprintf(stderr, "%s: send to client %lu: %s\n", prog, c->id, strerror(errno));
+        c->doomed = 1;
+    }
+    return !c->doomed;
+}
+
+/* Edge-triggered: no new event comes for input already waiting, so read
+ * until EAGAIN. */
+static void read_client(struct client *c)
+{
+    while (read_once(c))
+        ;
+}
+
+/* ---- the event loop ------------------------------------------------------ */
+
+/* What the two descriptors that are not clients carry as data.ptr. */
+static char listen_marker, signal_marker;
+
+/* Serve until a stop signal. 0, or -1 when epoll itself fails. */
+static int serve(int listen_fd, int signal_fd)
+{
+    epfd = epoll_create1(EPOLL_CLOEXEC);
+    if (epfd == -1 || watch(EPOLL_CTL_ADD, listen_fd, EPOLLIN, &listen_marker) == -1 ||
+        watch(EPOLL_CTL_ADD, signal_fd, EPOLLIN, &signal_marker) == -1) {
+        fprintf(stderr, "%s: epoll: %s\n", prog, strerror(errno));
+        return -1;
+    }
+    int stop = 0, status = 0, paused = 0;
+    while (!stop) {
+        struct epoll_event events[64];
+        /* After EMFILE the listening socket is left out for a second. */
+        int n = epoll_wait(epfd, events, 64, paused ? 1000 : -1);
+        if (n == -1 && errno == EINTR)
+            continue;
+        if (n == -1) {
+            fprintf(stderr, "%s: epoll_wait: %s\n", prog, strerror(errno));
+            status = -1;
+            break;
+        }
+        if (n == 0 && paused && watch(EPOLL_CTL_MOD, listen_fd, EPOLLIN, &listen_marker) == 0)
+            paused = 0;
+        for (int i = 0; i < n; i++) {
+            void *p = events[i].data.ptr;
+            if (p == &signal_marker) {
+                stop = 1; /* the byte stays in the pipe: we are leaving */
+            } else if (p == &listen_marker) {
+                for (int k = 0; k < 64; k++) {
+                    int got = accept_client(listen_fd);
+                    if (got == -1 && watch(EPOLL_CTL_MOD, listen_fd, 0, &listen_marker) == 0)
+                        paused = 1;
+                    if (got != 1)
+                        break;
+                }
+            } else {
+                /* Doomed clients are freed only after this batch. */
+                struct client *c = p;
+                if ((events[i].events & EPOLLOUT) && !c->doomed && flush_client(c) == -1)
+                    c->doomed = 1;
+                if ((events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && !c->doomed)
+                    read_client(c);
+            }
+        }
+        size_t before = nclients;
+        reap_doomed(); /* close() also removes them from the epoll set */
+        if (nclients < before && paused && watch(EPOLL_CTL_MOD, listen_fd, EPOLLIN, &listen_marker) == 0)
+            paused = 0;
+    }
+    close(epfd);
+    return status;
+}
+
+/* ---- listening ----------------------------------------------------------- */
+
+/* Only a socket file left by a killed server may be removed before bind. */
+static int remove_stale_socket(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) == -1)
+        return errno == ENOENT ? 0 : -1;
+    if (!S_ISSOCK(st.st_mode)) {
+        errno = EEXIST;
+        return -1;
+    }
+    return unlink(path);
+}
+
+/* bind + listen + non-blocking; closes fd on failure. */
+static int set_nonblocking(int fd)
+{
+    int flags = fcntl(fd, F_GETFL);
+    return flags == -1 ? -1 : fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+}
+
+static int bind_and_listen(int fd, const struct sockaddr *addr, socklen_t len, const char *name)
+{
+    if (bind(fd, addr, len) == -1) {
+        fprintf(stderr, "%s: bind %s: %s\n", prog, name, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    if (listen(fd, SOMAXCONN) == -1 || set_nonblocking(fd) == -1) {
+        fprintf(stderr, "%s: listen %s: %s\n", prog, name, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static int listen_unix(const struct sockaddr_un *addr)
+{
+    if (remove_stale_socket(addr->sun_path) == -1) {
+        fprintf(stderr, "%s: %s: %s; not removing it\n", prog, addr->sun_path,
+                errno == EEXIST ? "exists and is not a socket" : strerror(errno));
+        return -1;
+    }
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    if (fd == -1) {
+        fprintf(stderr, "%s: socket: %s\n", prog, strerror(errno));
+        return -1;
+    }
+    return bind_and_listen(fd, (const struct sockaddr *)addr, sizeof *addr, addr->sun_path);
+}
+
+/* One IPv6 socket with IPV6_V6ONLY off takes IPv4 clients too; a kernel
+ * without IPv6 gets a plain IPv4 socket. SO_REUSEADDR lets a restarted
+ * server bind while old connections sit in TIME_WAIT. */
+static int listen_tcp(uint16_t port)
+{
+    int on = 1, off = 0;
+    int fd = socket(AF_INET6, SOCK_STREAM, 0);
+    if (fd != -1) {
+        struct sockaddr_in6 a6 = { .sin6_family = AF_INET6, .sin6_port = htons(port),
+                                   .sin6_addr = IN6ADDR_ANY_INIT };
+        if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off) == -1 ||
+            setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) == -1) {
+            fprintf(stderr, "%s: setsockopt: %s\n", prog, strerror(errno));
+            close(fd);
+            return -1;
+        }
+        return bind_and_listen(fd, (struct sockaddr *)&a6, sizeof a6, "[::]");
+    }
+    if (errno != EAFNOSUPPORT || (fd = socket(AF_INET, SOCK_STREAM, 0)) == -1) {
+        fprintf(stderr, "%s: socket: %s\n", prog, strerror(errno));
+        return -1;
+    }
+    struct sockaddr_in a4 = { .sin_family = AF_INET, .sin_port = htons(port),
+                              .sin_addr.s_addr = htonl(INADDR_ANY) };
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) == -1) {
+        fprintf(stderr, "%s: setsockopt: %s\n", prog, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return bind_and_listen(fd, (struct sockaddr *)&a4, sizeof a4, "0.0.0.0");
+}
+
+/* ---- the command line ---------------------------------------------------- */
+
+/* ENDPOINT: a path (it contains '/', shorter than sun_path) or a PORT
+ * (decimal digits, 1 to 65535). Fills *port or addr; -1 if neither. */
+static int parse_endpoint(const char *arg, uint16_t *port, struct sockaddr_un *addr)
+{
+    size_t len = strlen(arg);
+    *port = 0;
+    if (strchr(arg, '/')) {
+        if (len >= sizeof addr->sun_path)
+            return -1;
+        memcpy(addr->sun_path, arg, len + 1);
+        return 0;
+    }
+    if (len == 0 || len > 5 || strspn(arg, "0123456789") != len)
+        return -1;
+    unsigned long value = strtoul(arg, NULL, 10);
+    if (value < 1 || value > 65535)
+        return -1;
+    *port = (uint16_t)value;
+    return 0;
+}
+
+int main(int argc, char *argv[])
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    uint16_t port;
+    if (argc != 2 || parse_endpoint(argv[1], &port, &addr) == -1) {
+        fprintf(stderr, "usage: %s PORT|PATH (PORT 1 to 65535; PATH contains '/', under %zu bytes)\n",
+                prog, sizeof addr.sun_path);
+        return 2;
+    }
+    int signal_fd = setup_signals();
+    if (signal_fd == -1) {
+        fprintf(stderr, "%s: signals: %s\n", prog, strerror(errno));
+        return 1;
+    }
+    int listen_fd = port ? listen_tcp(port) : listen_unix(&addr);
+    if (listen_fd == -1) {
+        close(self_pipe[0]);
+        close(self_pipe[1]);
+        return 1;
+    }
+    int status = serve(listen_fd, signal_fd) == 0 ? 0 : 1;
+
+    for (size_t i = 0; i < nclients; i++)
+        free_client(clients[i]);
+    free(clients);
+    close(listen_fd);
+    close(self_pipe[0]);
+    close(self_pipe[1]);
+    if (!port && unlink(addr.sun_path) == -1) {
+        fprintf(stderr, "%s: unlink %s: %s\n", prog, addr.sun_path, strerror(errno));
+        status = 1;
+    }
+    return status;
+}
