@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """http-peer: the grader's HTTP/1.1 client for lab 07, where curl cannot do it.
 
-    http-peer.py PATH REQUEST_FILE [options]
+    http-peer.py PATH REQUEST_FILE... [options]
 
 Connects to the Unix socket PATH, sends the bytes of REQUEST_FILE (whole, one
 byte per send with pauses, or in two parts with a pause between), reads the
-answers and prints one JSON document on stdout:
+answers and prints one JSON document on a line of stdout; with several
+REQUEST_FILEs, one connection after the other, one line each:
 
     {"responses": [{"status": 200, "version": "HTTP/1.1", "headers": {...},
                     "body": "...", "framed": true}, ...],
@@ -40,8 +41,11 @@ def parse_args(argv):
     opts = {"split": None, "pause_after": None, "ready": None, "heads": set(),
             "expect": None, "linger": 0.3, "keep_open": False, "no_read": False,
             "wait": 10.0}
-    path, request_file = argv[0], argv[1]
-    i = 2
+    path, files = argv[0], []
+    i = 1
+    while i < len(argv) and not argv[i].startswith("--"):
+        files.append(argv[i])
+        i += 1
     while i < len(argv):
         a = argv[i]
         if a == "--split":
@@ -64,7 +68,7 @@ def parse_args(argv):
             opts["wait"] = float(argv[i + 1]); i += 2
         else:
             raise SystemExit("http-peer: unknown option " + a)
-    return path, request_file, opts
+    return path, files, opts
 
 
 def parse_responses(data, heads, closed):
@@ -110,7 +114,13 @@ def parse_responses(data, heads, closed):
 
 
 def main():
-    path, request_file, opts = parse_args(sys.argv[1:])
+    path, files, opts = parse_args(sys.argv[1:])
+    for request_file in files:
+        converse(path, request_file, opts)
+        sys.stdout.flush()
+
+
+def converse(path, request_file, opts):
     with open(request_file, "rb") as f:
         request = f.read()
     result = {"responses": [], "closed": False, "reset": False, "trailing": "", "problem": None}
