@@ -284,7 +284,7 @@ needs_tool() {
   done
   # Keep-alive answers back to back must be framed exactly.
   { http_request GET /containers/json; http_request GET /nope; http_request GET /_ping "Connection: close"; } >"$T/cl.req"
-  peer 20 cl "$T/cl.req" || return 1
+  peer 20 cl "$T/cl.req" --lockstep --retry || return 1
   if [[ $(answers cl | cut -d' ' -f1 | paste -sd ' ') != "200 404 200" ]] || [[ $(jq -r .trailing "$T/cl.out") != "" ]]; then
     fail_check "$(peer_summary cl)" "three answers on one connection, each exactly as long as its Content-Length"
   fi
@@ -298,7 +298,7 @@ needs_tool() {
   local path
   for path in /_ping /version /containers/json; do
     { http_request HEAD "$path"; http_request GET /_ping "Connection: close"; } >"$T/head.req"
-    peer 20 head "$T/head.req" --heads 0 || return 1
+    peer 20 head "$T/head.req" --heads 0 --lockstep --retry || return 1
     if [[ $(answers head | paste -sd '|') != "200 |200 OK" ]]; then
       fail_check "HEAD $path then GET /_ping on one connection: $(peer_summary head)" \
         "200 with no body, then 200 OK"
@@ -371,27 +371,23 @@ needs_tool() {
 }
 
 @test "survives binary garbage [2 pts]" {
-  hint "Bytes from the network are untrusted: NUL bytes, very long tokens, lines without CRLF. Check every length before copying, stop at the end of what recv returned (it is not a C string), and close only that connection." \
+  hint "Bytes from the network are untrusted: NUL bytes, bytes above 127, lines without CRLF. The head is not a C string until you made it one: check for NUL bytes and for a missing CRLF before using strstr/strchr on it, and close only that connection." \
     10-http-over-unix#parsing-a-request-that-arrives-in-pieces 10-http-over-unix#status-codes-and-errors
   needs server
   start_server 60
-  local i
-  # Deterministic garbage: every byte value, long tokens, CRLFs in odd places.
-  for i in 1 2 3 4; do
-    {
-      head -c $((i * 3000)) /dev/zero | tr '\0' "\\$((100 + i))"
-      printf ' %s \r\n\r\n' "$(head -c 5000 /dev/zero | tr '\0' x)"
-      for _ in 1 2 3; do printf '%b' "$(printf '\\x%02x' $(seq 0 255))"; done
-      printf '\r\n\r\nGET / HTTP/1.1\r\n\0\0\0: \377\r\n\r\n'
-      printf 'GET /%s HTTP/1.1\r\nHost: x\r\n%s: y\r\n\r\n' "$(head -c 200 /dev/zero | tr '\0' '%')" "$(head -c 300 /dev/zero | tr '\0' 'H')"
-    } >"$T/garbage.req"
-    run_program 20 garbage "$PYTHON" "$HTTP_PEER" "$SOCK" "$T/garbage.req" --wait 5
-    if ! kill -0 "$SERVER" 2>/dev/null; then
-      show_file "server stderr" "$T/server.err"
-      fail_check "the server stopped after garbage number $i$(server_state)" "the server still running"
-      return 1
-    fi
-  done
+  # Four kinds of garbage, each on a connection of its own: every byte value
+  # (NUL first), NULs inside a header, bytes above 127 and lone CRs and LFs,
+  # and a flood of empty lines.
+  printf '%b\r\n\r\n' "$(printf '\\x%02x' $(seq 0 255))" >"$T/garbage-0.req"
+  printf 'GET / HTTP/1.1\r\nHost: x\r\n\0\0\0: \377\r\n\r\n' >"$T/garbage-1.req"
+  printf '\377\376 \200\201 HTTP/1.1\n\r\r\n\n\r\n\r\nGET\r\n\r\n' >"$T/garbage-2.req"
+  printf '%.0s\r\n' $(seq 3000) >"$T/garbage-3.req"
+  run_program 40 garbage "$PYTHON" "$HTTP_PEER" "$SOCK" "$T"/garbage-{0,1,2,3}.req --wait 5
+  if ! kill -0 "$SERVER" 2>/dev/null; then
+    show_file "server stderr" "$T/server.err"
+    fail_check "the server stopped after binary garbage$(server_state)" "the server still running"
+    return 1
+  fi
   still_serving "binary garbage"
 }
 
@@ -401,7 +397,7 @@ needs_tool() {
   needs server
   start_server 60
   { http_request GET /_ping; http_request GET /v1.41/version "Connection: close"; } >"$T/split.req"
-  peer 30 split "$T/split.req" --split 0.004 || return 1
+  peer 30 split "$T/split.req" --split 0.004 --retry || return 1
   if [[ $(answers split | cut -d' ' -f1 | paste -sd ' ') != "200 200" ]]; then
     fail_check "$(peer_summary split)" "two requests sent one byte per send, both answered 200"
   fi
@@ -414,34 +410,44 @@ needs_tool() {
   start_server 60
   {
     http_request GET /_ping
-    http_request GET /nope
     http_request GET /version
-    http_request GET /v1.41/containers/json
+    http_request GET /containers/json
+    http_request GET /v1.41/version
     http_request GET /_ping "Connection: close"
   } >"$T/pipe.req"
-  peer 20 pipe "$T/pipe.req" || return 1
+  # --retry: a server may end a connection after an answer that says
+  # "Connection: close" (that is the keep-alive check's business); the rest
+  # is then sent again on a new connection, as clients do.
+  peer 20 pipe "$T/pipe.req" --retry || return 1
   local got
   got=$(answers pipe | cut -d' ' -f1 | paste -sd ' ')
-  if [[ $got != "200 404 200 200 200" ]]; then
-    fail_check "five requests in one send: $(peer_summary pipe)" "200 404 200 200 200, in that order"
+  if [[ $got != "200 200 200 200 200" ]] || [[ $(jq -r '.responses[1].body | fromjson? | .ApiVersion' "$T/pipe.out") == null ]]; then
+    fail_check "five requests in one send: $(peer_summary pipe)" "five answers 200 in order: /_ping, /version, /containers/json, /version, /_ping"
     return 1
   fi
   # Many more than fit in one answer buffer: 200 requests written at once.
   for _ in $(seq 199); do http_request GET /containers/json; done >"$T/pipe.req"
   http_request GET /_ping "Connection: close" >>"$T/pipe.req"
-  peer 30 pipe "$T/pipe.req" --wait 20 || return 1
+  peer 30 pipe "$T/pipe.req" --retry --wait 20 || return 1
   got=$(jq '[.responses[] | select(.status == 200)] | length' "$T/pipe.out")
   if [[ $got != 200 ]]; then
     fail_check "200 requests in one send: $got answers 200$(server_state)" "200 answers, in order"
   fi
 }
 
-@test "refuses a 1 MiB header without crashing [2 pts]" {
-  hint "Never let a client decide how much memory you use: keep the request head in a fixed buffer (e.g. 8 KiB); when it is full and still has no CRLF CRLF, answer 431 (or 400) and close that connection. Check the space left before every recv." \
+@test "accepts a 6 KiB header, refuses a 1 MiB one, without crashing [2 pts]" {
+  hint "Never let a client decide how much memory you use, and never copy more than a buffer holds: keep the request head in a fixed buffer (e.g. 8 KiB) and copy it only into buffers at least as large; when the buffer is full and still has no CRLF CRLF, answer 431 (or 400) and close that connection." \
     10-http-over-unix#parsing-a-request-that-arrives-in-pieces 10-http-over-unix#status-codes-and-errors
   needs server
   start_server 60
   local big what
+  printf 'GET /_ping HTTP/1.1\r\nHost: x\r\nX-Long: %s\r\nConnection: close\r\n\r\n' "$(head -c 6000 /dev/zero | tr '\0' a)" >"$T/long.req"
+  peer 30 long "$T/long.req" || return 1
+  if [[ $(jq -r '.responses[0].status' "$T/long.out") != 200 ]]; then
+    show_file "server stderr" "$T/server.err"
+    fail_check "GET /_ping with a 6000-byte header: $(peer_summary long)$(server_state)" "200 (a head of 6 KiB is within bounds)"
+    return 1
+  fi
   big=$(head -c 1048576 /dev/zero | tr '\0' a)
   for what in header line; do
     if [[ $what == header ]]; then
@@ -492,7 +498,7 @@ needs_tool() {
   needs server
   start_server 60
   { http_request GET /_ping; http_request GET /version "Connection: close"; } >"$T/close.req"
-  peer 20 close "$T/close.req" --keep-open --expect 2 --linger 5 || return 1
+  peer 20 close "$T/close.req" --lockstep --retry --keep-open --expect 2 --linger 5 || return 1
   if [[ $(answers close | cut -d' ' -f1 | paste -sd ' ') != "200 200" ]] || [[ $(jq -r .closed "$T/close.out") != true ]]; then
     fail_check "$(peer_summary close), and it stayed open 5 s" "two answers, then the server closes the connection"
   fi
@@ -536,8 +542,9 @@ needs_tool() {
   fi
   for i in 1 2 3; do
     finish "${holders[$i - 1]}"
-    if [[ $(jq -r '.responses[0].status' "$T/hold$i.out" 2>/dev/null) != 200 ]]; then
-      fail_check "client $i, whose request came in two parts 6 s apart: $(peer_summary "hold$i" 2>/dev/null)" "200"
+    # Any answer will do here: reading requests in pieces is another check's.
+    if [[ $(jq -r '.responses | length' "$T/hold$i.out" 2>/dev/null) != 1 ]]; then
+      fail_check "client $i, whose request came in two parts 6 s apart: $(peer_summary "hold$i" 2>/dev/null)" "an answer"
       return 1
     fi
   done
