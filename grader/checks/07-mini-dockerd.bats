@@ -70,24 +70,27 @@ peer() {
   fi
 }
 
-# peer_each LIMIT NAME REQUEST...: each REQUEST (printf-escaped text) on a
-# connection of its own, one after the other, by one run of the peer; the
-# report of the I-th (from 0) lands in $T/NAME-I.out.
+# peer_each LIMIT NAME REQUEST... [-- OPTION...]: each REQUEST (printf-escaped
+# text) on a connection of its own, one after the other, by one run of the
+# peer with the OPTIONs; the report of the I-th (from 0) is in $T/NAME-I.out.
 peer_each() {
-  local limit=$1 name=$2 i files=()
+  local limit=$1 name=$2 i=0 files=()
   shift 2
-  for i in $(seq 0 $(($# - 1))); do
-    printf "${@:i+1:1}" >"$T/$name-$i.req"
+  while (($#)) && [[ $1 != -- ]]; do
+    printf "$1" >"$T/$name-$i.req"
     files+=("$T/$name-$i.req")
+    i=$((i + 1))
+    shift
   done
-  run_program "$limit" "$name" "$PYTHON" "$HTTP_PEER" "$SOCK" "${files[@]}"
-  if [[ $STATUS != 0 ]] || [[ $(jq -s length "$T/$name.out" 2>/dev/null) != $# ]]; then
+  (($#)) && shift
+  run_program "$limit" "$name" "$PYTHON" "$HTTP_PEER" "$SOCK" "${files[@]}" "$@"
+  if [[ $STATUS != 0 ]] || [[ $(jq -s length "$T/$name.out" 2>/dev/null) != "${#files[@]}" ]]; then
     evidence "client error" "$(tail -n 2 "$T/$name.err" | paste -sd ' ')"
     fail_check "the client could not talk to the server ($(describe_status "$STATUS" "$limit"))$(server_state)" \
       "a server that accepts every connection and answers"
     return 1
   fi
-  for i in $(seq 0 $(($# - 1))); do sed -n "$((i + 1))p" "$T/$name.out" >"$T/$name-$i.out"; done
+  for i in "${!files[@]}"; do sed -n "$((i + 1))p" "$T/$name.out" >"$T/$name-$i.out"; done
 }
 
 # answers NAME: the answers the peer read, one line each: STATUS and body.
@@ -242,12 +245,14 @@ needs_tool() {
     10-http-over-unix#api-versions
   needs server
   start_server 60
-  local path
-  for path in /v1.41/_ping /v1.24/version "/v1.43/containers/json?all=1" /v9.99/_ping /v1.4/version; do
-    curl_unix prefixed -f "http://localhost$path"
-    if [[ $STATUS != 0 ]]; then
+  local paths=(/v1.41/_ping /v1.24/version "/v1.43/containers/json?all=1" /v9.99/_ping /v1.4/version) urls=() outs=() i
+  for i in "${!paths[@]}"; do urls+=("http://localhost${paths[$i]}"); outs+=(-o /dev/null); done
+  curl_unix prefixed -w '%{http_code}\n' "${outs[@]}" "${urls[@]}"
+  mapfile -t codes <"$T/prefixed.out"
+  for i in "${!paths[@]}"; do
+    if [[ ${codes[$i]:-000} != 200 ]]; then
       show_file "curl said" "$T/prefixed.err"
-      fail_check "GET $path: $(describe_status "$STATUS")$(server_state)" "200, as without the prefix"
+      fail_check "GET ${paths[$i]}: ${codes[$i]:-no answer}$(server_state)" "200, as without the prefix"
       return 1
     fi
   done
@@ -295,17 +300,19 @@ needs_tool() {
     10-http-over-unix#content-length-and-head
   needs server
   start_server 60
-  local path
-  for path in /_ping /version /containers/json; do
-    { http_request HEAD "$path"; http_request GET /_ping "Connection: close"; } >"$T/head.req"
-    peer 20 head "$T/head.req" --heads 0 --lockstep --retry || return 1
-    if [[ $(answers head | paste -sd '|') != "200 |200 OK" ]]; then
-      fail_check "HEAD $path then GET /_ping on one connection: $(peer_summary head)" \
+  local paths=(/_ping /version /containers/json) texts=() i
+  for i in "${!paths[@]}"; do
+    texts+=("HEAD ${paths[$i]} HTTP/1.1\r\nHost: x\r\n\r\nGET /_ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+  done
+  peer_each 40 head "${texts[@]}" -- --heads 0 --lockstep --retry || return 1
+  for i in "${!paths[@]}"; do
+    if [[ $(answers "head-$i" | paste -sd '|') != "200 |200 OK" ]]; then
+      fail_check "HEAD ${paths[$i]} then GET /_ping on one connection: $(peer_summary "head-$i")" \
         "200 with no body, then 200 OK"
       return 1
     fi
-    if ! jq -e --arg p "$path" '(.responses[0].headers["content-length"] // "x") | test("^[0-9]+$")' "$T/head.out" >/dev/null; then
-      fail_check "HEAD $path: no Content-Length header" "Content-Length: 0 or the GET answer's length"
+    if ! jq -e '(.responses[0].headers["content-length"] // "x") | test("^[0-9]+$")' "$T/head-$i.out" >/dev/null; then
+      fail_check "HEAD ${paths[$i]}: no Content-Length header" "Content-Length: 0 or the GET answer's length"
       return 1
     fi
   done
@@ -397,7 +404,8 @@ needs_tool() {
   needs server
   start_server 60
   { http_request GET /_ping; http_request GET /v1.41/version "Connection: close"; } >"$T/split.req"
-  peer 30 split "$T/split.req" --split 0.004 --retry || return 1
+  # Each request is sent whole only after the answer to the one before it.
+  peer 30 split "$T/split.req" --split 0.004 --lockstep --retry || return 1
   if [[ $(answers split | cut -d' ' -f1 | paste -sd ' ') != "200 200" ]]; then
     fail_check "$(peer_summary split)" "two requests sent one byte per send, both answered 200"
   fi
@@ -425,13 +433,14 @@ needs_tool() {
     fail_check "five requests in one send: $(peer_summary pipe)" "five answers 200 in order: /_ping, /version, /containers/json, /version, /_ping"
     return 1
   fi
-  # Many more than fit in one answer buffer: 200 requests written at once.
-  for _ in $(seq 199); do http_request GET /containers/json; done >"$T/pipe.req"
+  # Many more answers than fit in a socket buffer: 100 requests (5 KiB)
+  # written at once.
+  for _ in $(seq 99); do http_request GET /containers/json; done >"$T/pipe.req"
   http_request GET /_ping "Connection: close" >>"$T/pipe.req"
   peer 30 pipe "$T/pipe.req" --retry --wait 20 || return 1
   got=$(jq '[.responses[] | select(.status == 200)] | length' "$T/pipe.out")
-  if [[ $got != 200 ]]; then
-    fail_check "200 requests in one send: $got answers 200$(server_state)" "200 answers, in order"
+  if [[ $got != 100 ]]; then
+    fail_check "100 requests in one send: $got answers 200$(server_state)" "100 answers, in order"
   fi
 }
 
@@ -573,7 +582,7 @@ needs_tool() {
   needs server
   local mask mode
   SOCK=$T/d.sock
-  for mask in 077 000 022; do
+  for mask in 077 000; do
     spawn 60 server bash -c 'umask "$1" && exec "$2" "$3"' umask "$mask" "$(student mini-dockerd)" "$SOCK"
     SERVER=$SPAWNED
     wait_unix_listening "$SERVER" "$SOCK" || return 1
@@ -582,7 +591,6 @@ needs_tool() {
       fail_check "mode $mode under umask $mask" "mode 660 (srw-rw----)"
       return 1
     fi
-    still_serving "umask $mask" || return 1
     stop_server TERM "$SERVER" || true
     rm -f "$SOCK"
   done
@@ -596,7 +604,6 @@ needs_tool() {
   "$PYTHON" -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$SOCK"
   chmod 666 "$SOCK"
   start_server 60 || { evidence seen "(a stale socket file was at the path)"; return 1; }
-  still_serving "starting on a stale socket file" || return 1
   stop_server TERM "$SERVER" || true
   rm -f "$SOCK"
   printf 'precious\n' >"$T/file"
@@ -646,11 +653,7 @@ needs_tool() {
     show_file "docker said" "$T/dps.err"
     show_file "docker printed" "$T/dps.out"
     fail_check "docker ps: $(describe_status "$STATUS" 30)$(server_state)" "the two containers, web then db"
-    return 1
   fi
-  docker_cli dps ps
-  [[ $STATUS == 0 ]] && grep -q 'nginx:1.25' "$T/dps.out" ||
-    fail_check "docker ps (default table): $(describe_status "$STATUS" 30) $(head -c 200 "$T/dps.err")" "a table with web and db"
 }
 
 @test "works with the Docker SDK for Python [2 pts]" {
@@ -691,8 +694,7 @@ EOF
   fits=$(long_path 107)
   usage_errors "mini-dockerd" "mini-dockerd $too_long" "mini-dockerd $fits extra" || return 1
   SOCK=$fits
-  start_unix_server 20 "$fits" || { evidence seen "(a 107-byte PATH fits and must work)"; return 1; }
-  still_serving "starting on a 107-byte path"
+  start_unix_server 60 "$fits" || { evidence seen "(a 107-byte PATH fits and must work)"; return 1; }
 }
 
 @test "exits 0 on SIGINT and on SIGTERM [2 pts]" {
@@ -743,15 +745,13 @@ EOF
   start_server 80 "${VALGRIND[@]}" --log-file="$T/server.valgrind" || return 1
   curl_unix many -o /dev/null -o /dev/null -o /dev/null -o /dev/null -o /dev/null \
     http://localhost/_ping http://localhost/version http://localhost/containers/json http://localhost/nope http://localhost/v1.41/version || true
-  for _ in $(seq 60); do http_request GET /containers/json; done >"$T/vg.req"
-  http_request HEAD /version "Connection: close" >>"$T/vg.req"
-  run_program 30 vg "$PYTHON" "$HTTP_PEER" "$SOCK" "$T/vg.req" --wait 20 || true
-  { http_request GET /_ping; http_request DELETE /version; printf 'GET /x HTTP/1.1\r\nHost x\r\n\r\n'; } >"$T/vg.req"
-  run_program 30 vg "$PYTHON" "$HTTP_PEER" "$SOCK" "$T/vg.req" --split 0.001 --wait 20 || true
-  printf 'GET /_ping HTTP/1.1\r\nX: %s\r\n\r\n' "$(head -c 100000 /dev/zero | tr '\0' a)" >"$T/vg.req"
-  run_program 30 vg "$PYTHON" "$HTTP_PEER" "$SOCK" "$T/vg.req" --wait 20 || true
-  printf 'GET /_ping HTTP/1.0\r\n\r\n\0\0\377garbage\r\n\r\n' >"$T/vg.req"
-  run_program 30 vg "$PYTHON" "$HTTP_PEER" "$SOCK" "$T/vg.req" --wait 20 || true
+  for _ in $(seq 60); do http_request GET /containers/json; done >"$T/vg1.req"
+  http_request HEAD /version "Connection: close" >>"$T/vg1.req"
+  printf 'GET /_ping HTTP/1.1\r\nX: %s\r\n\r\n' "$(head -c 100000 /dev/zero | tr '\0' a)" >"$T/vg2.req"
+  printf 'GET /_ping HTTP/1.0\r\n\r\n\0\0\377garbage\r\n\r\n' >"$T/vg3.req"
+  run_program 40 vg "$PYTHON" "$HTTP_PEER" "$SOCK" "$T/vg1.req" "$T/vg2.req" "$T/vg3.req" --wait 20 || true
+  { http_request GET /_ping; http_request DELETE /version; printf 'GET /x HTTP/1.1\r\nHost x\r\n\r\n'; } >"$T/vg4.req"
+  run_program 30 vg "$PYTHON" "$HTTP_PEER" "$SOCK" "$T/vg4.req" --split 0.001 --wait 20 || true
   stop_server TERM "$SERVER" 20 || true
   local problems
   if ! problems=$(valgrind_memory_problems "$T/server.valgrind"); then
