@@ -21,7 +21,7 @@ load test_helper
   assert_only_fails 07-mini-dockerd wrong-content-length-on-errors "Content-Length is always the body's length"
 }
 
-@test "a HEAD answer with a body loses only the HEAD check" {
+@test "HEAD answers with a body (but for /_ping) lose only the HEAD check" {
   assert_only_fails 07-mini-dockerd head-with-body "answers HEAD with the headers and no body"
 }
 

@@ -598,7 +598,7 @@ needs_tool() {
 
 @test "replaces a stale socket file, never another file [1 pt]" {
   hint "A socket file left by a killed server makes bind fail with EADDRINUSE: if PATH exists and lstat says it is a socket, unlink it first. Anything else at PATH is not yours: exit 1 with a message, and leave it alone." \
-    10-http-over-unix#the-socket-file-is-the-access-control 04-addresses#socket-files-permissions-and-stale-files
+    10-http-over-unix#the-socket-file-is-the-access-control 04-addresses#stale-socket-files
   needs server
   SOCK=$T/d.sock
   "$PYTHON" -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$SOCK"
