@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# grader/grade's command line and output formats, as GRADER.md specifies.
+# grader/grade's command line and output formats, as ../shared/GRADER.md (the
+# design) and grader/README.md specify.
 
 load test_helper
 
@@ -168,7 +169,7 @@ setup_file() {
   for lab in "$ROOT"/grader/checks/[0-9][0-9]-*.bats; do
     lab=$(basename "$lab" .bats)
     table=$(sed -n 's/^| \([0-9][0-9]\.[0-9]*\) | \(.*\) | *\([0-9]*\) |$/\1 \2 \3/p' "$ROOT/labs/$lab/README.md")
-    from_grader=$(sed -n 's/^@test "\(.*\) \[\([0-9]*\) pts\{0,1\}\]" {$/\1 \2/p' "$ROOT/grader/checks/$lab.bats" |
+    from_grader=$(sed -n 's/^@test "\(.*\) \[\([0-9]*\) pts\{0,1\}\]" {.*$/\1 \2/p' "$ROOT/grader/checks/$lab.bats" |
       awk -v n="${lab%%-*}" '{ print n "." NR " " $0 }')
     assert_equal "$table" "$from_grader"
   done
@@ -181,7 +182,7 @@ setup_file() {
   GRADER_TMPDIR=$BATS_TEST_TMPDIR/w "$GRADE" --submission "$ROOT/solutions" --format json 01 >/dev/null 2>&1 3>&- &
   local grade=$! tries=100
   # Wait until the checks are running, then interrupt.
-  until compgen -G "$BATS_TEST_TMPDIR/w/g.*/checks.stream" >/dev/null || ((tries-- == 0)); do sleep 0.1; done
+  until compgen -G "$BATS_TEST_TMPDIR/w/g.*/*.stream" >/dev/null || ((tries-- == 0)); do sleep 0.1; done
   sleep 1
   kill -TERM "$grade"
   wait "$grade" || true
@@ -193,4 +194,51 @@ setup_file() {
   assert_equal "${leftovers[*]}" ''
   run ls -A "$BATS_TEST_TMPDIR/w"
   assert_output ''
+}
+
+# checks_dir CHECK...: a folder of check files holding lab 01's test_helper
+# and a lab "01-uds-echo" made of the given @test lines. Prints its path.
+checks_dir() {
+  local dir=$BATS_TEST_TMPDIR/checks
+  mkdir -p "$dir"
+  cp "$ROOT/grader/checks/test_helper.bash" "$dir/"
+  { printf '# programs: uds-echo-server uds-echo-client\nload test_helper\n'; printf '%s\n' "$@"; } >"$dir/01-uds-echo.bats"
+  printf '%s' "$dir"
+}
+
+@test "a check without a name and points is an error of the grader (exit 2)" {
+  GRADER_CHECKS_DIR=$(checks_dir '@test "named [1 pt]" { true; }' '@test "no points" { true; }') \
+    run "$GRADE" --submission "$ROOT/labs" --format json 01
+  assert_equal "$status" 2
+  assert_output --partial 'a check without a name and points'
+}
+
+@test "two checks with one name are an error of the grader (exit 2)" {
+  GRADER_CHECKS_DIR=$(checks_dir '@test "twice [1 pt]" { true; }' '@test "twice [1 pt]" { false; }') \
+    run "$GRADE" --submission "$ROOT/labs" --format json 01
+  assert_equal "$status" 2
+  assert_output --partial 'two checks named'
+}
+
+@test "results are matched to checks by name: a check bats never ran is not run, the others keep their points" {
+  GRADER_CHECKS_DIR=$(checks_dir '@test "first [1 pt]" { true; }' '@test "second [2 pts]" { skip_me; }' \
+    '@test "third [4 pts]" { true; }' 'skip_me() { exit 1; }') \
+    run "$GRADE" --submission "$ROOT/labs" --format json 01
+  assert_equal "$status" 1
+  run jq -c '[.tests[] | [.name, .score, .status]]' <<<"$output"
+  assert_output '[["first",1,"passed"],["second",0,"failed"],["third",4,"passed"]]'
+}
+
+@test "a check not judged scores nothing and says why" {
+  GRADER_CHECKS_DIR=$(checks_dir '@test "judged [1 pt]" { true; }' \
+    '@test "unobservable [2 pts]" { not_judged "no namespaces here; run as root to judge it"; }') \
+    run "$GRADE" --submission "$ROOT/labs" --format json 01
+  assert_equal "$status" 1
+  local doc=$output
+  run jq -r '.tests[1] | "\(.score) \(.status) \(.output)"' <<<"$doc"
+  assert_output '0 failed not judged: no namespaces here; run as root to judge it'
+  run jq -r .output <<<"$doc"
+  assert_output --partial '1 check(s) not judged'
+  GRADER_CHECKS_DIR=$BATS_TEST_TMPDIR/checks run "$GRADE" --submission "$ROOT/labs" --format human --output /dev/null 01
+  assert_output --partial 'not judged'
 }

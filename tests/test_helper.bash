@@ -45,9 +45,15 @@ grade_json() {
   RESULT=$BATS_TEST_TMPDIR/result.json
 }
 
-# failed_checks: the names of the failed checks in RESULT, one per line.
+# failed_checks: the names of the checks in RESULT that were judged and
+# failed, one per line.
 failed_checks() {
-  jq -r '.tests[] | select(.status == "failed") | .name' "$RESULT"
+  jq -r '.tests[] | select(.status == "failed" and (.output | startswith("not judged") | not)) | .name' "$RESULT"
+}
+
+# not_judged_checks: the names of the checks in RESULT that were not judged.
+not_judged_checks() {
+  jq -r '.tests[] | select(.status == "failed" and (.output | startswith("not judged"))) | .name' "$RESULT"
 }
 
 # assert_only_fails LAB CASE CHECK: the case loses CHECK's points and no other.
@@ -62,6 +68,8 @@ assert_only_fails() {
 assert_full_marks() {
   grade_json "$1" "$2"
   run failed_checks
+  assert_output ''
+  run not_judged_checks
   assert_output ''
   assert_equal "$(jq '.score == .max_score and .max_score > 0' "$RESULT")" true
   assert_equal "$GRADE_STATUS" 0

@@ -37,6 +37,8 @@ function Pandoc(doc)
       local file, frag = C.chapter_target(l.target, seen)
       if file then
         l.target = file .. ".html" .. (frag and ("#" .. frag) or "")
+      elseif C.planned_chapter(l.target, seen) then
+        return l.content
       elseif l.target:match("^%.%./") then
         l.target = "../" .. l.target
       end

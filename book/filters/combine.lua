@@ -20,6 +20,8 @@ local function chapter_blocks(slug, blocks, seen)
       local file, frag = C.chapter_target(l.target, seen)
       if file then
         l.target = "#" .. prefixed(file, frag)
+      elseif C.planned_chapter(l.target, seen) then
+        return l.content
       elseif l.target:match("^#") then
         l.target = "#" .. prefixed(slug, l.target:sub(2))
       elseif l.target:match("^%.%./") then

@@ -70,6 +70,13 @@ function M.render_listing(cb)
   return pandoc.Div({ label, block }, pandoc.Attr("", { "listing" }))
 end
 
+-- A link to a numbered chapter that is not in the book yet (one that
+-- book/tests/planned-chapters.txt lists): the pages show its text, unlinked.
+function M.planned_chapter(target, seen)
+  local file = target:match("^(%d%d%-[%w%-]+)%.md#?.*$")
+  return file ~= nil and not seen[file]
+end
+
 -- Split "X.md#frag" into ("X", "frag") when X is a chapter.
 function M.chapter_target(target, seen)
   local file, frag = target:match("^([%w%-]+)%.md(#?.*)$")

@@ -16,3 +16,17 @@ echo "$out"
 expect "AF_UNIX stream works" grep -qE '^AF_UNIX  SOCK_STREAM 0 +ok$' <<<"$out"
 expect "TCP with UDP protocol is refused" grep -qE 'IPPROTO_UDP +error: Protocol not supported$' <<<"$out"
 expect "netlink works" grep -qE '^AF_NETLINK SOCK_RAW NETLINK_ROUTE +ok$' <<<"$out"
+
+# The ICMP datagram socket (ping's): allowed exactly when one of our groups is
+# in net.ipv4.ping_group_range (icmp(7)), root included.
+read -r lo hi < /proc/sys/net/ipv4/ping_group_range
+allowed=no
+for g in $(id -G); do
+  if (( g >= lo && g <= hi )); then allowed=yes; fi
+done
+if [[ $allowed == yes ]]; then
+  expect "ICMP datagram socket allowed by ping_group_range" grep -qE '^AF_INET  SOCK_DGRAM  IPPROTO_ICMP +ok$' <<<"$out"
+else
+  expect "ICMP datagram socket refused outside ping_group_range" \
+    grep -qE '^AF_INET  SOCK_DGRAM  IPPROTO_ICMP +error: Permission denied$' <<<"$out"
+fi

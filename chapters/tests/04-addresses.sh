@@ -37,6 +37,19 @@ if out=$(run 5 "$BIN/ephemeral" 2>&1); then
   echo "$out"
   expect "the server got an ephemeral port" grep -qE '^server  :: port [1-9][0-9]*$' <<<"$out"
   expect "the IPv4 client is IPv4-mapped" grep -qE '^client  ::ffff:127\.0\.0\.1 port [1-9][0-9]*$' <<<"$out"
+  port=$(sed -n 's/^server  :: port //p' <<<"$out")
+  expect "the accepted socket has the listener's port" grep -qx "accepted ::ffff:127.0.0.1 port $port" <<<"$out"
+  expect "UDP has a port space of its own" grep -qx 'udp     bound to the same port number too' <<<"$out"
+
+  # AI_PASSIVE with AF_UNSPEC: both wildcards; dual stack lets only one bind.
+  out=$(run 5 "$BIN/passive" 0)
+  echo "$out"
+  expect "AI_PASSIVE gives 0.0.0.0" grep -qE '^AF_INET  0\.0\.0\.0 ' <<<"$out"
+  expect "and ::" grep -qE '^AF_INET6 :: ' <<<"$out"
+  expect "dual stack: the second wildcard is in use" test "$(grep -c 'Address already in use$' <<<"$out")" -eq 1
+  out=$(run 5 "$BIN/passive" 0 v6only)
+  echo "$out"
+  expect "with IPV6_V6ONLY both bind" test "$(grep -c ' bound$' <<<"$out")" -eq 2
 else
   echo "$out"
   expect "ephemeral fails only without IPv6" grep -q 'Address family not supported' <<<"$out"

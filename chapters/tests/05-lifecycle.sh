@@ -42,8 +42,45 @@ out=$(run 5 "$BIN/sigpipe-demo")
 echo "$out"
 expect "a plain write dies of SIGPIPE" grep -qx 'plain write: killed by signal 13 (Broken pipe)' <<<"$out"
 expect "MSG_NOSIGNAL gives EPIPE" grep -qx 'send with MSG_NOSIGNAL: EPIPE (Broken pipe)' <<<"$out"
+expect "over TCP the first send after the peer's close succeeds" grep -qx "tcp: send 1 after the peer's close: ok" <<<"$out"
+expect "and the second fails with EPIPE" grep -qx "tcp: send 2 after the peer's close: EPIPE" <<<"$out"
 
 out=$(run 5 "$BIN/reuse-demo")
 echo "$out"
 expect "TIME_WAIT blocks bind without SO_REUSEADDR" grep -qE '^without SO_REUSEADDR: bind 127\.0\.0\.1:[0-9]+: Address already in use$' <<<"$out"
 expect "SO_REUSEADDR allows it" grep -qE '^with    SO_REUSEADDR: bind 127\.0\.0\.1:[0-9]+: ok$' <<<"$out"
+expect "SO_REUSEADDR does not share a port with a TCP listener" \
+  grep -qx 'a listener holds the port: bind with SO_REUSEADDR: Address already in use' <<<"$out"
+expect "two UDP sockets with SO_REUSEADDR share a port" \
+  grep -qE '^udp: two sockets with SO_REUSEADDR on 127\.0\.0\.1:[0-9]+: both bound$' <<<"$out"
+
+out=$(run 15 "$BIN/backlog-demo")
+echo "$out"
+expect "AF_UNIX queues backlog+1, then connect says EAGAIN" \
+  grep -qx 'unix: connect 4: Resource temporarily unavailable' <<<"$out"
+expect "AF_UNIX: 3 queued for listen(fd, 2)" grep -qx 'unix: listen(fd, 2) queued 3 connections' <<<"$out"
+expect "TCP: 3 queued for listen(fd, 2), the rest dropped" \
+  grep -qx 'tcp: listen(fd, 2) queued 3 connections of 5 attempted' <<<"$out"
+
+# Out of descriptors: the server pauses accepting instead of spinning on the
+# queued client (a spinning loop logs thousands of EMFILE lines a second).
+bg 20 bash -c 'ulimit -n 5 && exec "$0" "$1"' "$BIN/clock-server" "$sock" 2>server.log
+server=$!
+wait_unix_listen "$sock"
+set +e; run 2 "$BIN/clock-client" "$sock" >/dev/null 2>&1; set -e
+kill -TERM "$server"
+set +e; wait "$server"; rc=$?; set -e
+emfile=$(grep -c 'accept .*Too many open files' server.log || true)
+echo "EMFILE lines: $emfile"
+expect "EMFILE is reported" test "$emfile" -ge 1
+expect "but the server does not spin on it" test "$emfile" -le 100
+expect "and still exits 0 on SIGTERM" test "$rc" -eq 0
+
+out=$(run 15 "$BIN/restart-demo" signal)
+echo "$out"
+expect "glibc's signal() restarts accept after the handler" \
+  test "$out" = "signal: accept returned a client (handler ran: yes)"
+out=$(run 15 "$BIN/restart-demo" sigaction)
+echo "$out"
+expect "sigaction without SA_RESTART interrupts it" \
+  test "$out" = "sigaction: accept failed: Interrupted system call (handler ran: yes)"

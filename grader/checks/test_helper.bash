@@ -9,6 +9,8 @@
 bats_require_minimum_version 1.5.0
 
 LAB=$(basename "$BATS_TEST_FILENAME" .bats)
+# The lab's programs, from its check file's '# programs:' line.
+read -ra PROGRAMS <<<"$(sed -n 's/^# programs: *//p' "$BATS_TEST_FILENAME")"
 GRADER_BIN=$GRADER_WORK/$LAB/bin
 GRADER_LOGS=$GRADER_WORK/$LAB/logs
 GRADER_TMP=$GRADER_WORK/$LAB/tmp
@@ -32,6 +34,14 @@ evidence() {
 # straight into the results stream).
 note() {
   printf '# note: %s\n' "$*" >&3
+}
+
+# not_judged REASON: end the check without a verdict, because what it looks
+# at could not be observed here (no namespace, no ptrace) or depends on
+# another check's property that failed. It scores no points and is reported
+# as "not judged: REASON": say why, and what would make it judgeable.
+not_judged() {
+  skip "not judged: $*"
 }
 
 # fail_check SEEN [EXPECTED]: end the check with what was seen.
@@ -243,6 +253,54 @@ stop_server() {
   wait "$2" 2>/dev/null || true
   STATUS=still-running
   return 1
+}
+
+# nudge ENDPOINT: one short client for a server at ENDPOINT (a socket path,
+# or a port on 127.0.0.1: TCP and UDP), whatever its socket type. It wakes a
+# server that is blocked in accept or recv although a signal has arrived.
+nudge() {
+  local endpoint=$1
+  if [[ $endpoint == */* ]]; then
+    timeout -k 1 2 socat -u OPEN:/dev/null "UNIX-CONNECT:$endpoint" 2>/dev/null ||
+      timeout -k 1 2 socat -u OPEN:/dev/null "UNIX-CONNECT:$endpoint,type=5" 2>/dev/null ||
+      printf 'x' | timeout -k 1 2 socat -u - "UNIX-SENDTO:$endpoint" 2>/dev/null
+  else
+    timeout -k 1 2 socat -u OPEN:/dev/null "TCP:127.0.0.1:$endpoint" 2>/dev/null
+    printf 'x' | timeout -k 1 2 socat -u - "UDP:127.0.0.1:$endpoint" 2>/dev/null
+  fi
+  return 0
+}
+
+# stop_observed SIGNAL PGID SECONDS [ENDPOINT]: stop a server in order to
+# look at what it does on the way out (its socket file, valgrind's report),
+# not to judge its signal handling, which "exits 0 on SIGINT and on SIGTERM"
+# does. A server still running after SECONDS gets one client at ENDPOINT:
+# a handler installed with signal() (glibc sets SA_RESTART) only sets a flag
+# while accept restarts, and that client makes the loop look at the flag.
+# Sets STATUS (and NUDGED=1 if the client was needed); returns 1 when the
+# server is still running after that, so that its exit cannot be observed.
+stop_observed() {
+  local signal=$1 pgid=$2 seconds=$3 endpoint=${4:-}
+  NUDGED=
+  signal_program "$signal" "$pgid" || true
+  if ! exited_within "$pgid" "$seconds" && [[ -n $endpoint ]]; then
+    NUDGED=1
+    nudge "$endpoint"
+  fi
+  if exited_within "$pgid" "$seconds"; then
+    finish "$pgid"
+    return 0
+  fi
+  kill -KILL -- "-$pgid" 2>/dev/null || true
+  wait "$pgid" 2>/dev/null || true
+  STATUS=still-running
+  return 1
+}
+
+# not_judged_after_no_exit PROGRAM: the reason a check about a server's exit
+# gives when the server never exited.
+not_judged_after_no_exit() {
+  not_judged "${1:-the server} did not exit after SIGTERM, even when a client connected afterwards, so what it does at exit could not be observed (see \"exits 0 on SIGINT and on SIGTERM\")"
 }
 
 # --- Readiness -------------------------------------------------------------
@@ -480,4 +538,121 @@ wait_dgram_bound() {
     sleep 0.01
   done
   fail_check "nothing bound to $endpoint after ${3:-10} s" "the server bound to $endpoint"
+}
+
+# --- Standard checks -------------------------------------------------------
+# Every lab with a server has the same five checks; its check file calls
+# these (one line each) and defines the hooks they use:
+#
+#   start_server LIMIT [WRAPPER...]   start the student's $SERVER_PROGRAM at a
+#       fresh address in $T, under the WRAPPER words if any (strace,
+#       valgrind), and wait until it is ready; set SERVER (its group),
+#       SERVER_ENDPOINT (a socket path, or a port on 127.0.0.1) and
+#       SERVER_FILE (the socket file it must remove at exit, or empty)
+#   exercise_server          optional: ordinary traffic, clients come and go
+#   valgrind_clients         optional: run the lab's client programs under
+#       "${VALGRIND[@]}" --log-file="$T/client-NAME.valgrind"
+#
+# SERVERS lists the lab's server programs (default: SERVER_PROGRAM); the
+# hooks read SERVER_PROGRAM to know which one to start.
+
+SIGNAL_HINT="Handle SIGINT and SIGTERM without a race between checking a flag and blocking (self-pipe, signalfd, or ppoll/pselect with the signals blocked), then clean up and return 0. A handler installed with signal() does not interrupt accept or recv at all: glibc's signal() sets SA_RESTART, so the call restarts; use sigaction without SA_RESTART, or better one of the race-free ways."
+
+# servers: the lab's server programs.
+servers() {
+  if [[ -n ${SERVERS+x} ]]; then printf '%s\n' "${SERVERS[@]}"; else printf '%s\n' "$SERVER_PROGRAM"; fi
+}
+
+# hook NAME: run the lab's optional hook NAME if it defines one.
+hook() {
+  if declare -F "$1" >/dev/null; then "$1" || true; fi
+}
+
+check_compiles() {
+  hint "Read the first error the compiler printed and fix that one first; the grader compiles with its own command (cc -std=c17 -D_GNU_SOURCE -Wall -Wextra -g -O1 ... -lm), not your Makefile." \
+    a-debugging#how-the-grader-compiles
+  needs_sources_compiled "${PROGRAMS[@]}"
+}
+
+check_no_warnings() {
+  hint "Each warning points at a real risk (an unused result, a signed/unsigned mix, a missing prototype): fix the code, do not silence the warning." \
+    a-debugging#how-the-grader-compiles
+  needs "${PROGRAMS[@]}"
+  no_compiler_warnings "${PROGRAMS[@]}"
+}
+
+check_signal_exit() {
+  hint "$SIGNAL_HINT" 05-lifecycle#clean-shutdown-on-signals
+  local sig
+  # shellcheck disable=SC2207
+  local list=($(servers))
+  needs "${list[@]}"
+  for SERVER_PROGRAM in "${list[@]}"; do
+    for sig in INT TERM; do
+      start_server 20 || return 1
+      hook exercise_server
+      stop_server "$sig" "$SERVER" || true
+      [[ $STATUS == 0 ]] && continue
+      show_file "$SERVER_PROGRAM stderr" "$T/server.err"
+      if [[ $STATUS == still-running ]]; then
+        start_server 20 || return 1
+        signal_program "$sig" "$SERVER" || true
+        sleep 0.5
+        nudge "$SERVER_ENDPOINT"
+        exited_within "$SERVER" 3 &&
+          evidence seen "it did exit once a client connected after the signal: the signal did not interrupt the blocking call (signal() sets SA_RESTART)"
+        fail_check "$SERVER_PROGRAM still running 3 s after SIG$sig" "exit status 0 within 3 s of SIG$sig"
+      else
+        fail_check "$SERVER_PROGRAM after SIG$sig: $(describe_status "$STATUS")" "exit status 0 within 3 s of SIG$sig"
+      fi
+      return 1
+    done
+  done
+}
+
+check_cleanup() {
+  hint "Before exiting on a signal, close the listening socket and everything else you opened (client sockets, a signalfd, a self-pipe, an epoll descriptor), and unlink the socket file you created." \
+    05-lifecycle#clean-shutdown-on-signals a-debugging#valgrind-and-descriptor-leaks
+  local open
+  # shellcheck disable=SC2207
+  local list=($(servers))
+  needs "${list[@]}"
+  for SERVER_PROGRAM in "${list[@]}"; do
+    start_server 40 "${VALGRIND[@]}" --log-file="$T/cleanup.valgrind" || return 1
+    hook exercise_server
+    stop_observed TERM "$SERVER" 15 "$SERVER_ENDPOINT" || not_judged_after_no_exit "$SERVER_PROGRAM"
+    if [[ -n $SERVER_FILE && -e $SERVER_FILE ]]; then
+      fail_check "$SERVER_FILE still exists after $SERVER_PROGRAM exited" "the socket file removed"
+      return 1
+    fi
+    if ! open=$(valgrind_open_fds "$T/cleanup.valgrind"); then
+      fail_check "$SERVER_PROGRAM: descriptors still open at exit (valgrind --track-fds=yes): $(echo "$open" | paste -sd ';')" \
+        "only stdin, stdout and stderr open at exit"
+      return 1
+    fi
+  done
+}
+
+check_valgrind() {
+  hint "valgrind found invalid memory accesses or memory that was never freed: read its report (line numbers included) and fix the first problem first." \
+    a-debugging#valgrind-and-descriptor-leaks
+  local log problems
+  # shellcheck disable=SC2207
+  local list=($(servers))
+  needs "${PROGRAMS[@]}"
+  for SERVER_PROGRAM in "${list[@]}"; do
+    start_server 60 "${VALGRIND[@]}" --log-file="$T/server-$SERVER_PROGRAM.valgrind" || return 1
+    hook exercise_server
+    hook valgrind_clients
+    stop_observed TERM "$SERVER" 20 "$SERVER_ENDPOINT" || not_judged_after_no_exit "$SERVER_PROGRAM"
+  done
+  for log in "$T"/server-*.valgrind "$T"/client-*.valgrind; do
+    [[ -e $log ]] || continue
+    if ! problems=$(valgrind_memory_problems "$log"); then
+      log=$(basename "$log" .valgrind)
+      fail_check "in ${log#*-}: $(echo "$problems" | paste -sd ';' | tr -s ' ')" \
+        "no invalid reads or writes, no definitely-lost memory"
+      return 1
+    fi
+  done
 }
