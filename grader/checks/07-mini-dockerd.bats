@@ -36,13 +36,36 @@ PINNED='[
 
 # start_server LIMIT [WRAPPER...]: the student's server on $T/d.sock under
 # the optional WRAPPER words, waited for until it listens. Sets SERVER,
-# SOCK and SERVER_FILE.
+# SOCK, SERVER_ENDPOINT and SERVER_FILE (test_helper's standard checks).
 start_server() {
   local limit=$1
   shift
   SOCK=$T/d.sock
+  SERVER_ENDPOINT=$SOCK
   SERVER_FILE=$SOCK
   start_unix_server "$limit" "$SOCK" "$@"
+}
+
+# exercise_server: ordinary and odd traffic (for the signal, cleanup and
+# valgrind checks), and a client left connected, idle, when the signal comes.
+exercise_server() {
+  curl_unix exercise -o /dev/null -o /dev/null -o /dev/null -o /dev/null -o /dev/null \
+    http://localhost/_ping http://localhost/version http://localhost/containers/json \
+    http://localhost/nope http://localhost/v1.41/version
+  for _ in $(seq 60); do http_request GET /containers/json; done >"$T/ex1.req"
+  http_request HEAD /version "Connection: close" >>"$T/ex1.req"
+  printf 'GET /_ping HTTP/1.1\r\nX: %s\r\n\r\n' "$(head -c 100000 /dev/zero | tr '\0' a)" >"$T/ex2.req"
+  printf 'GET /_ping HTTP/1.0\r\n\r\n\0\0\377garbage\r\n\r\n' >"$T/ex3.req"
+  printf '\0\1\2 GET\r\n\r\n' >"$T/ex4.req"
+  { http_request GET /_ping; http_request DELETE /version; printf 'GET /x HTTP/1.1\r\nHost x\r\n\r\n'; } >"$T/ex5.req"
+  run_program 40 exercise "$PYTHON" "$HTTP_PEER" "$SOCK" "$T"/ex{1,2,3,4,5}.req --wait 10
+  # The idle client: connected once curl (queued after it) has its answer.
+  : >"$T/idle.req"
+  rm -f "$T/idle.ready"
+  spawn 60 idle "$PYTHON" "$HTTP_PEER" "$SOCK" "$T/idle.req" --pause-after 0 60 --ready "$T/idle.ready" --keep-open --wait 1
+  local tries=1000
+  while [[ ! -e $T/idle.ready ]] && ((tries-- > 0)); do sleep 0.01; done
+  curl_unix exercise http://localhost/_ping
 }
 
 # http_request METHOD TARGET [HEADER...]: one HTTP/1.1 request with a Host
@@ -150,18 +173,9 @@ needs_tool() {
 
 # --- compiling --------------------------------------------------------------
 
-@test "compiles without errors [1 pt]" {
-  hint "Read the first error the compiler printed and fix that one first; the grader compiles with its own command, not your Makefile." \
-    a-debugging#reading-strace-output
-  needs_sources_compiled mini-dockerd
-}
+@test "compiles without errors [1 pt]" { check_compiles; }
 
-@test "compiles without warnings [1 pt]" {
-  hint "Each warning points at a real risk (an unused result, a signed/unsigned mix, a missing prototype): fix the code, do not silence the warning." \
-    a-debugging#reading-strace-output
-  needs mini-dockerd
-  no_compiler_warnings mini-dockerd
-}
+@test "compiles without warnings [1 pt]" { check_no_warnings; }
 
 # --- the three endpoints, with curl ------------------------------------------
 
@@ -697,64 +711,8 @@ EOF
   start_unix_server 60 "$fits" || { evidence seen "(a 107-byte PATH fits and must work)"; return 1; }
 }
 
-@test "exits 0 on SIGINT and on SIGTERM [2 pts]" {
-  hint "Handle SIGINT and SIGTERM without the race between checking a flag and blocking (self-pipe, signalfd, ppoll with the signals blocked), and return 0 from main." \
-    05-lifecycle#clean-shutdown-on-signals
-  needs server
-  local sig
-  for sig in INT TERM; do
-    start_server 60 || return 1
-    curl_unix ping http://localhost/_ping
-    if ! stop_server "$sig" "$SERVER" || [[ $STATUS != 0 ]]; then
-      show_file "server stderr" "$T/server.err"
-      fail_check "after SIG$sig: $(describe_status "$STATUS")" "exit status 0 within 3 s of SIG$sig"
-      return 1
-    fi
-  done
-}
+@test "exits 0 on SIGINT and on SIGTERM [2 pts]" { check_signal_exit; }
 
-@test "cleans up on exit: socket file removed, descriptors closed [2 pts]" {
-  hint "Before exiting on a signal, close every client's socket and the listening socket, and unlink PATH, so no stale file is left for the next run." \
-    05-lifecycle#clean-shutdown-on-signals a-debugging#valgrind-and-descriptor-leaks
-  needs server
-  start_server 80 "${VALGRIND[@]}" --log-file="$T/server.valgrind" || return 1
-  curl_unix ping http://localhost/_ping
-  # A client still connected (idle) when the signal comes: once curl has an
-  # answer, the server has also accepted the connection queued before it.
-  : >"$T/idle.req"
-  spawn 60 idle "$PYTHON" "$HTTP_PEER" "$SOCK" "$T/idle.req" --pause-after 0 30 --ready "$T/idle.ready" --keep-open --wait 1
-  local tries=1000
-  while [[ ! -e $T/idle.ready ]] && ((tries-- > 0)); do sleep 0.01; done
-  curl_unix ping http://localhost/_ping
-  local open
-  stop_server TERM "$SERVER" 15 || true
-  if [[ $STATUS == still-running ]]; then
-    fail_check "the server (under valgrind) was still running 15 s after SIGTERM" "the server exits and cleans up"
-  elif [[ -e $SOCK ]]; then
-    fail_check "$SOCK still exists after the server exited" "the socket file removed"
-  elif ! open=$(valgrind_open_fds "$T/server.valgrind"); then
-    fail_check "descriptors still open at exit (valgrind --track-fds=yes): $(echo "$open" | paste -sd ';')" \
-      "only stdin, stdout and stderr open at exit"
-  fi
-}
+@test "cleans up on exit: socket file removed, descriptors closed [2 pts]" { check_cleanup; }
 
-@test "no memory errors or leaks under valgrind [2 pts]" {
-  hint "valgrind found invalid memory accesses or memory never freed: read its report and fix the first problem first (a buffer indexed past what recv returned, a client's memory not freed when it leaves)." \
-    a-debugging#valgrind-and-descriptor-leaks 10-http-over-unix#parsing-a-request-that-arrives-in-pieces
-  needs server
-  start_server 80 "${VALGRIND[@]}" --log-file="$T/server.valgrind" || return 1
-  curl_unix many -o /dev/null -o /dev/null -o /dev/null -o /dev/null -o /dev/null \
-    http://localhost/_ping http://localhost/version http://localhost/containers/json http://localhost/nope http://localhost/v1.41/version || true
-  for _ in $(seq 60); do http_request GET /containers/json; done >"$T/vg1.req"
-  http_request HEAD /version "Connection: close" >>"$T/vg1.req"
-  printf 'GET /_ping HTTP/1.1\r\nX: %s\r\n\r\n' "$(head -c 100000 /dev/zero | tr '\0' a)" >"$T/vg2.req"
-  printf 'GET /_ping HTTP/1.0\r\n\r\n\0\0\377garbage\r\n\r\n' >"$T/vg3.req"
-  run_program 40 vg "$PYTHON" "$HTTP_PEER" "$SOCK" "$T/vg1.req" "$T/vg2.req" "$T/vg3.req" --wait 20 || true
-  { http_request GET /_ping; http_request DELETE /version; printf 'GET /x HTTP/1.1\r\nHost x\r\n\r\n'; } >"$T/vg4.req"
-  run_program 30 vg "$PYTHON" "$HTTP_PEER" "$SOCK" "$T/vg4.req" --split 0.001 --wait 20 || true
-  stop_server TERM "$SERVER" 20 || true
-  local problems
-  if ! problems=$(valgrind_memory_problems "$T/server.valgrind"); then
-    fail_check "$(echo "$problems" | paste -sd ';' | tr -s ' ')" "no invalid reads or writes, no definitely-lost memory"
-  fi
-}
+@test "no memory errors or leaks under valgrind [2 pts]" { check_valgrind; }
