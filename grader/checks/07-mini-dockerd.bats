@@ -147,11 +147,11 @@ server_state() {
 # still_serving WHAT: the server is running and answers GET /_ping on a new
 # connection (read up to the close, so Content-Length does not matter).
 still_serving() {
-  http_request GET /_ping "Connection: close" >"$T/again.req"
-  run_program 20 again "$PYTHON" "$HTTP_PEER" "$SOCK" "$T/again.req"
-  if [[ $STATUS == 0 ]] && [[ $(jq -r '.responses[0].status' "$T/again.out" 2>/dev/null) == 200 ]]; then
-    return 0
-  fi
+  # The status line is enough: curl prints it even if the body's length is
+  # off (Connection: close ends the answer at the close).
+  run_program 20 again curl -s -o /dev/null -w '%{http_code}' --max-time 15 -H 'Connection: close' \
+    --unix-socket "$SOCK" http://localhost/_ping
+  [[ $(cat "$T/again.out") == 200 ]] && return 0
   show_file "server stderr" "$T/server.err"
   fail_check "after $1: no answer to GET /_ping$(server_state)" "the server still serving other clients"
 }
@@ -284,7 +284,10 @@ needs_tool() {
   for i in "${!requests[@]}"; do
     texts+=("${requests[$i]} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
   done
-  peer_each 40 cl "${texts[@]}" || return 1
+  texts+=("GET /containers/json HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\n\r\nGET /_ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+  # Each request alone on a connection, the last file three on one (sent in
+  # lock-step, as clients do).
+  peer_each 40 cl "${texts[@]}" -- --lockstep --retry || return 1
   for i in "${!requests[@]}"; do
     # Read up to the close: the body is everything after the head.
     bad=$(jq -r '.responses[0] as $r | if $r == null then "no answer"
@@ -302,10 +305,9 @@ needs_tool() {
     fi
   done
   # Keep-alive answers back to back must be framed exactly.
-  { http_request GET /containers/json; http_request GET /nope; http_request GET /_ping "Connection: close"; } >"$T/cl.req"
-  peer 20 cl "$T/cl.req" --lockstep --retry || return 1
-  if [[ $(answers cl | cut -d' ' -f1 | paste -sd ' ') != "200 404 200" ]] || [[ $(jq -r .trailing "$T/cl.out") != "" ]]; then
-    fail_check "$(peer_summary cl)" "three answers on one connection, each exactly as long as its Content-Length"
+  i=${#requests[@]}
+  if [[ $(answers "cl-$i" | cut -d' ' -f1 | paste -sd ' ') != "200 404 200" ]] || [[ $(jq -r .trailing "$T/cl-$i.out") != "" ]]; then
+    fail_check "$(peer_summary "cl-$i")" "three answers on one connection, each exactly as long as its Content-Length"
   fi
 }
 
@@ -547,30 +549,21 @@ needs_tool() {
     09-many-clients#the-event-loop-with-poll 10-http-over-unix#clients-curl-nc-and-docker
   needs server
   start_server 60
-  local i holders=()
-  http_request GET /_ping "Connection: close" >"$T/hold.req"
+  local i
+  # Three clients send part of a request and then nothing more.
+  http_request GET /_ping >"$T/hold.req"
   for i in 1 2 3; do
-    spawn 30 "hold$i" "$PYTHON" "$HTTP_PEER" "$SOCK" "$T/hold.req" --pause-after $((i * 5)) 6 --ready "$T/hold$i.ready" --wait 20
-    holders+=("$SPAWNED")
+    spawn 60 "hold$i" "$PYTHON" "$HTTP_PEER" "$SOCK" "$T/hold.req" --pause-after $((i * 5)) 60 --ready "$T/hold$i.ready" --wait 1
   done
   for i in 1 2 3; do
-    local tries=1000
+    local tries=1500
     while [[ ! -e $T/hold$i.ready ]] && ((tries-- > 0)); do sleep 0.01; done
   done
-  curl_unix meanwhile -f --max-time 4 http://localhost/_ping http://localhost/containers/json
+  curl_unix meanwhile -f http://localhost/_ping http://localhost/containers/json
   if [[ $STATUS != 0 ]]; then
     fail_check "curl, while 3 other clients had sent part of a request: $(describe_status "$STATUS") $(head -c 200 "$T/meanwhile.err")$(server_state)" \
       "answered at once"
-    return 1
   fi
-  for i in 1 2 3; do
-    finish "${holders[$i - 1]}"
-    # Any answer will do here: reading requests in pieces is another check's.
-    if [[ $(jq -r '.responses | length' "$T/hold$i.out" 2>/dev/null) != 1 ]]; then
-      fail_check "client $i, whose request came in two parts 6 s apart: $(peer_summary "hold$i" 2>/dev/null)" "an answer"
-      return 1
-    fi
-  done
 }
 
 @test "a vanished client never kills the server [2 pts]" {
