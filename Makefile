@@ -8,7 +8,7 @@ GRADE_FLAGS ?=
 CFLAGS_LAB := -std=c17 -D_GNU_SOURCE -Wall -Wextra -g -O1
 PACKAGE_LISTS := grader/packages.txt book/packages.txt
 
-.PHONY: all deps labs grade progress test test-grader bench
+.PHONY: all deps labs grade progress test test-grader bench skeletons check-skeletons
 
 ## all: install what is missing, build the book and the labs, grade labs/
 all: deps book labs progress
@@ -39,6 +39,14 @@ test: deps test-grader check-book test-book test-docker
 
 test-grader:
 	@bats --jobs 4 --no-parallelize-across-files tests/
+
+## skeletons: write labs/*/*.c from the marked solutions (docs/skeletons.md)
+skeletons:
+	@tools/make-skeletons
+
+## check-skeletons: fail if labs/ differs from what the solutions make
+check-skeletons:
+	@tools/make-skeletons --check
 
 ## bench: print how long grading takes
 bench:

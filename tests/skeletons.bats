@@ -177,3 +177,12 @@ EOF
   assert_failure 2
   assert_output --partial "the skeleton would be the solution"
 }
+
+@test "tools/skeletons-pending.txt lists only labs whose solutions have no markers yet" {
+  local lab
+  while read -r lab; do
+    [[ -z $lab || $lab == \#* ]] && continue
+    [[ -d $ROOT/solutions/$lab ]] || fail "skeletons-pending.txt lists $lab, which has no solution"
+    ! grep -q 'TODO [0-9]* begin' "$ROOT/solutions/$lab"/*.c || fail "$lab has markers: remove it from tools/skeletons-pending.txt"
+  done <"$ROOT/tools/skeletons-pending.txt"
+}
