@@ -242,3 +242,14 @@ checks_dir() {
   GRADER_CHECKS_DIR=$BATS_TEST_TMPDIR/checks run "$GRADE" --submission "$ROOT/labs" --format human --output /dev/null 01
   assert_output --partial 'not judged'
 }
+
+@test "the README's progress table lists every lab with its checks and points" {
+  local lab n points table
+  table=$(sed -n '/^lab  *checks  *points$/,/^total/p' "$ROOT/README.md")
+  for lab in "$ROOT"/grader/checks/[0-9][0-9]-*.bats; do
+    n=$(grep -c '^@test ' "$lab")
+    points=$(sed -n 's/^@test ".* \[\([0-9]*\) pts\{0,1\}\]" {.*$/\1/p' "$lab" | awk '{ s += $1 } END { print s }')
+    grep -qE "^$(basename "$lab" .bats) +2/$n +2/$points\$" <<<"$table" ||
+      fail "README.md's table has no row '$(basename "$lab" .bats) 2/$n 2/$points'"
+  done
+}
