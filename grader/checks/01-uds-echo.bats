@@ -98,7 +98,7 @@ exercise_server() {
 }
 
 @test "echoes everything to a slow reader [2 pts]" {
-  hint "write/send may accept fewer bytes than you asked (or fail with EAGAIN on a non-blocking socket) when the reader is slow: loop until every byte is written." \
+  hint "The reader is slow, so your socket's send buffer fills: a blocking write just waits, but a non-blocking socket returns EAGAIN or writes only part. Keep every unsent byte and write it when poll says POLLOUT; never drop it." \
     05-lifecycle#short-reads-and-short-writes
   needs server
   start_unix_server 60 "$T/echo.sock"

@@ -626,7 +626,7 @@ check_no_warnings() {
 }
 
 check_signal_exit() {
-  hint "$SIGNAL_HINT" 05-lifecycle#clean-shutdown-on-signals
+  hint "$SIGNAL_HINT" 05-lifecycle#clean-shutdown-on-signals 05-lifecycle#signal-restarts-the-call
   local sig
   # shellcheck disable=SC2207
   local list=($(servers))
