@@ -8,7 +8,7 @@ GRADE_FLAGS ?=
 CFLAGS_LAB := -std=c17 -D_GNU_SOURCE -Wall -Wextra -g -O1
 PACKAGE_LISTS := grader/packages.txt book/packages.txt
 
-.PHONY: all deps labs grade progress test test-grader bench skeletons check-skeletons
+.PHONY: all deps labs grade progress test test-grader test-catalogue bench skeletons check-skeletons
 
 ## all: install what is missing, build the book and the labs, grade labs/
 all: deps book labs progress
@@ -37,8 +37,19 @@ progress:
 ## test: the project's own tests (grader proven right, book checked)
 test: deps test-grader check-book test-book test-docker
 
+# Labs whose catalogue of wrong programs is not yet part of `make test`
+# (each needs about 25 gradings; CI must stay well under 90 minutes): for
+# these, `make test` proves the solution and the skeleton, and
+# `make test-catalogue` runs their whole proof.
+CATALOGUE_LATER := tests/lab-06-chat.bats tests/lab-07-mini-dockerd.bats tests/lab-08-ping.bats
+
 test-grader:
-	@bats --jobs 4 --no-parallelize-across-files tests/
+	@bats --jobs 4 --no-parallelize-across-files $(filter-out $(CATALOGUE_LATER),$(wildcard tests/*.bats))
+	@bats --jobs 4 -f 'the reference solution scores full marks|the untouched skeleton' $(CATALOGUE_LATER)
+
+## test-catalogue: the whole proof (every wrong program and variant) of labs 06-08
+test-catalogue:
+	@bats --jobs 4 --no-parallelize-across-files $(CATALOGUE_LATER)
 
 ## skeletons: write labs/*/*.c from the marked solutions (docs/skeletons.md)
 skeletons:

@@ -339,7 +339,7 @@ wait_listening() {
         "the server listening on $what"
       return 1
     fi
-    sleep 0.01
+    sleep 0.05
   done
   : >"$GRADER_WORK/$LAB/never-ready"
   fail_check "nothing listening on $what after $seconds s" "the server listening on $what"
@@ -588,7 +588,7 @@ wait_dgram_bound() {
         "the server bound to $endpoint"
       return 1
     fi
-    sleep 0.01
+    sleep 0.05
   done
   : >"$GRADER_WORK/$LAB/never-ready"
   fail_check "nothing bound to $endpoint after $seconds s" "the server bound to $endpoint"
