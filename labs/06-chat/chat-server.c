@@ -8,8 +8,10 @@
  * "* N left\n".
  *
  * Given: the command line and the signal set-up (SIGINT/SIGTERM blocked
- * except inside ppoll, SIGPIPE ignored). Fill in the TODOs in order; each
- * names the section of Chapter 9 that explains it. After each one, build
+ * except inside ppoll, SIGPIPE ignored). Fill in the TODOs in order, 1 to 8;
+ * each names the section of the book that explains it. Each TODO stands
+ * where its code goes, and C wants a function defined before its callers,
+ * so they do not come in that order in this file. After each one, build
  * and try it by hand (README.md shows how), then run `make grade LAB=06`.
  */
 #include <arpa/inet.h>
@@ -25,14 +27,16 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_LINE 4096            /* bytes in a line, its '\n' not counted */
 #define OUT_LIMIT (1024 * 1024)  /* queued output before a client is dropped */
+#define MAX_MESSAGE (MAX_LINE + 32) /* "[N] " + line + "\n" */
 
 static const char *const prog = "chat-server";
 
-/* ---- given: signals ------------------------------------------------------- */
+/* ---- signals ------------------------------------------------------------- */
 
 /* Set by the handler; read only after ppoll() returns. */
 static volatile sig_atomic_t stop_requested;
@@ -43,12 +47,11 @@ static void request_stop(int signo)
     stop_requested = 1;
 }
 
-/* Pass this mask to ppoll(): it unblocks SIGINT and SIGTERM only while
- * ppoll waits, so a signal can never slip in between "check
- * stop_requested" and "start waiting" (Chapter 5, "Clean shutdown on
- * signals"). */
+/* The mask to wait with: the one we started with, stop signals unblocked. */
 static sigset_t wait_mask;
 
+/* Block SIGINT/SIGTERM outside ppoll, catch them, and ignore SIGPIPE so
+ * that a client that vanishes makes send() fail instead of killing us. */
 static int setup_signals(void)
 {
     sigset_t stop_signals;
@@ -64,14 +67,102 @@ static int setup_signals(void)
     sigemptyset(&sa.sa_mask);
     if (sigaction(SIGINT, &sa, NULL) == -1 || sigaction(SIGTERM, &sa, NULL) == -1)
         return -1;
-    /* A client that vanishes makes send() fail with EPIPE instead of
-     * killing us. */
     struct sigaction ignore = { .sa_handler = SIG_IGN };
     sigemptyset(&ignore.sa_mask);
     return sigaction(SIGPIPE, &ignore, NULL);
 }
 
-/* ---- given: the command line ----------------------------------------------- */
+/* ---- clients ------------------------------------------------------------- */
+
+struct client {
+    int fd;
+    unsigned long id;           /* 1, 2, 3, ... never reused */
+    char in[MAX_LINE + 1];      /* a partial line, room for its '\n' */
+    size_t in_len;
+    /* TODO 5: an output queue (what the socket did not take yet). */
+};
+
+/*
+ * TODO 5 — per-client output (Chapter 9, "Per-client buffers" and
+ * "Slow and vanished clients").
+ * To give a message to a client: if nothing is queued for it, send() what
+ * the socket takes now (MSG_NOSIGNAL); queue whatever is left, in order.
+ * Flush the queue when poll says POLLOUT. EAGAIN is not an error; EPIPE or
+ * ECONNRESET means the client is gone. More than OUT_LIMIT bytes queued: the
+ * client is not reading — disconnect it rather than wait for it.
+ */
+
+/*
+ * TODO 6 — leaving (Chapter 9, "Slow and vanished clients").
+ * However a client goes (EOF, an error, a line too long, too much output),
+ * close its descriptor, free its buffers, remove it from the list, and send
+ * "* N left\n" to everyone still there. Careful: that announcement may make
+ * another client's queue overflow, so that one leaves too.
+ */
+
+/*
+ * TODO 2 — a new client (Chapter 9, "Non-blocking sockets and EAGAIN").
+ * accept(), make the socket non-blocking (fcntl O_NONBLOCK, or accept4 with
+ * SOCK_NONBLOCK), give it the next number, send "* N joined\n" to every
+ * client already there (not to the newcomer), then add it to your list.
+ * EAGAIN means nobody is waiting after all. EMFILE/ENFILE: see TODO 7.
+ */
+
+/*
+ * TODO 4 — lines from a stream (Chapter 9, "Lines from a stream").
+ * recv() into c->in after the c->in_len bytes already there. Every complete
+ * line (up to a '\n', found with memchr: NULs and '\r' are ordinary bytes)
+ * goes to every other client as "[N] LINE\n"; keep the rest for the next
+ * read. If the buffer is full and holds no '\n', the line is too long:
+ * "* line too long\n" to that client, then disconnect it (TODO 6).
+ * recv returning 0 (EOF) or an error: the client leaves; its unfinished
+ * line is dropped.
+ */
+
+/* ---- the event loop ------------------------------------------------------ */
+
+/*
+ * TODO 7 — out of descriptors (Chapter 9, "Running out of descriptors").
+ * accept() failing with EMFILE leaves the connection waiting, so the
+ * listening socket stays readable and poll returns at once, forever. Stop
+ * watching it (fd -1 in the pollfd) until a client leaves or a moment has
+ * passed.
+ */
+
+/*
+ * TODO 3 — the event loop (Chapter 9, "The event loop with poll").
+ * Until stop_requested: build a pollfd array (the listening socket with
+ * POLLIN; each client with POLLIN, plus POLLOUT while its queue is not
+ * empty), call ppoll(fds, n, NULL, &wait_mask) (EINTR: loop again), then
+ * handle what is ready: accept, read, flush queues, drop clients.
+ */
+/* Serve until a stop signal. 0, or -1 when ppoll itself fails. */
+static int serve(int listen_fd)
+{
+    (void)listen_fd;
+    return 0;
+}
+
+/* ---- listening ----------------------------------------------------------- */
+
+/*
+ * TODO 1 — listening, as lab 02 and lab 01 did (Chapter 4,
+ * "Dual stack and IPV6_V6ONLY" and "Stale socket files").
+ * For a port: one AF_INET6 socket with IPV6_V6ONLY off (or two sockets),
+ * SO_REUSEADDR, bind, listen. For a path: lstat it; a socket file is
+ * removed, anything else refused (message, return -1); then AF_UNIX
+ * SOCK_STREAM, bind, listen. Make the listening socket non-blocking too.
+ * Returns the descriptor, or -1 after printing "chat-server: CALL: cause".
+ */
+static int listen_on(uint16_t port, const struct sockaddr_un *addr)
+{
+    (void)port;
+    (void)addr;
+    fprintf(stderr, "%s: listen: not written yet (TODO 1)\n", prog);
+    return -1;
+}
+
+/* ---- the command line ---------------------------------------------------- */
 
 /* ENDPOINT: a path (it contains '/', shorter than sun_path) or a PORT
  * (decimal digits, 1 to 65535). Fills *port or addr; -1 if neither. */
@@ -94,93 +185,6 @@ static int parse_endpoint(const char *arg, uint16_t *port, struct sockaddr_un *a
     return 0;
 }
 
-/* ---- clients ----------------------------------------------------------------- */
-
-struct client {
-    int fd;
-    unsigned long id;      /* 1, 2, 3, ... never reused */
-    char in[MAX_LINE + 1]; /* a partial line, room for its '\n' */
-    size_t in_len;
-    /* TODO 5: an output queue (what the socket did not take yet). */
-};
-
-/*
- * TODO 1 — listening (Chapter 4, "Dual stack and IPV6_V6ONLY" and "Stale
- * socket files"; lab 02 and lab 01 did this).
- * For a port: one AF_INET6 socket with IPV6_V6ONLY off (or two sockets),
- * SO_REUSEADDR, bind, listen. For a path: lstat it; a socket file is
- * removed, anything else refused (message, return -1); then AF_UNIX
- * SOCK_STREAM, bind, listen. Make the listening socket non-blocking too.
- * Returns the descriptor, or -1 after printing "chat-server: CALL: cause".
- */
-static int listen_on(uint16_t port, const struct sockaddr_un *addr)
-{
-    (void)port;
-    (void)addr;
-    fprintf(stderr, "%s: listen: not written yet (TODO 1)\n", prog);
-    return -1;
-}
-
-/*
- * TODO 2 — a new client (Chapter 9, "Non-blocking sockets and EAGAIN").
- * accept(), make the socket non-blocking (fcntl O_NONBLOCK, or accept4 with
- * SOCK_NONBLOCK), give it the next number, send "* N joined\n" to every
- * client already there (not to the newcomer), then add it to your list.
- * EAGAIN means nobody is waiting after all. EMFILE/ENFILE: see TODO 7.
- */
-
-/*
- * TODO 3 — the event loop (Chapter 9, "The event loop with poll").
- * Until stop_requested: build a pollfd array (the listening socket with
- * POLLIN; each client with POLLIN, plus POLLOUT while its queue is not
- * empty), call ppoll(fds, n, NULL, &wait_mask) (EINTR: loop again), then
- * handle what is ready: accept, read, flush queues, drop clients.
- */
-
-/*
- * TODO 4 — lines from a stream (Chapter 9, "Lines from a stream").
- * recv() into c->in after the c->in_len bytes already there. Every complete
- * line (up to a '\n', found with memchr: NULs and '\r' are ordinary bytes)
- * goes to every other client as "[N] LINE\n"; keep the rest for the next
- * read. If the buffer is full and holds no '\n', the line is too long:
- * "* line too long\n" to that client, then disconnect it (TODO 6).
- * recv returning 0 (EOF) or an error: the client leaves; its unfinished
- * line is dropped.
- */
-
-/*
- * TODO 5 — per-client output (Chapter 9, "Per-client buffers" and "Slow and
- * vanished clients").
- * To give a message to a client: if nothing is queued for it, send() what
- * the socket takes now (MSG_NOSIGNAL); queue whatever is left, in order.
- * Flush the queue when poll says POLLOUT. EAGAIN is not an error; EPIPE or
- * ECONNRESET means the client is gone. More than OUT_LIMIT bytes queued: the
- * client is not reading — disconnect it rather than wait for it.
- */
-
-/*
- * TODO 6 — leaving (Chapter 9, "Slow and vanished clients").
- * However a client goes (EOF, an error, a line too long, too much output),
- * close its descriptor, free its buffers, remove it from the list, and send
- * "* N left\n" to everyone still there. Careful: that announcement may make
- * another client's queue overflow, so that one leaves too.
- */
-
-/*
- * TODO 7 — out of descriptors (Chapter 9, "Running out of descriptors").
- * accept() failing with EMFILE leaves the connection waiting, so the
- * listening socket stays readable and poll returns at once, forever. Stop
- * watching it (fd -1 in the pollfd) until a client leaves or a moment has
- * passed.
- */
-
-/* Serve until a stop signal. Returns 0, or -1 on an error of ppoll itself. */
-static int serve(int listen_fd)
-{
-    (void)listen_fd;
-    return 0;
-}
-
 int main(int argc, char *argv[])
 {
     struct sockaddr_un addr = { .sun_family = AF_UNIX };
@@ -198,6 +202,7 @@ int main(int argc, char *argv[])
     if (listen_fd == -1)
         return 1;
     int status = serve(listen_fd) == 0 ? 0 : 1;
+
     /* TODO 8 (Chapter 5, "Clean shutdown on signals"): close every client
      * and free its buffers, close the listening socket, and unlink the
      * socket file (a path only). */

@@ -8,7 +8,9 @@
  *
  * Provided: the command line, the signal set-up (SIGINT and SIGTERM are
  * blocked except inside ppoll, SIGPIPE is ignored) and the JSON bodies.
- * Fill in the TODOs in order; after each one, build and try it with curl
+ * Fill in the TODOs in order, 1 to 8. Each stands where its code goes, and
+ * C wants a function defined before its callers, so they do not come in
+ * that order in this file. After each one, build and try it with curl
  * (README.md shows how), then run `make grade LAB=07`.
  */
 #include <errno.h>
@@ -29,13 +31,14 @@ static const char *const prog = "mini-dockerd";
 
 enum {
     MAX_CLIENTS = 64,
-    IN_MAX = 8192,   /* the longest request head you accept (then 431) */
-    OUT_MAX = 16384, /* answers waiting to be sent to one client */
+    IN_MAX = 8192,     /* longest request head (request line + headers) */
+    OUT_MAX = 16384,   /* answers waiting to be sent to one client */
+    ANSWER_MAX = 4096, /* longest single answer we ever build */
 };
 
 #define API_VERSION "1.43"
 
-/* ---- The answers, ready-made (the lab's contract pins them) -------------- */
+/* ---- The answers (the contract pins the containers) ---------------------- */
 
 static const char version_json[] =
     "{\"Platform\":{\"Name\":\"mini-dockerd\"},"
@@ -58,7 +61,7 @@ static const char containers_json[] =
 
 static const char ping_body[] = "OK";
 
-/* ---- Signals (provided) --------------------------------------------------- */
+/* ---- Signals ----------------------------------------------------------- */
 
 static volatile sig_atomic_t stop_requested;
 
@@ -68,9 +71,14 @@ static void request_stop(int signo)
     stop_requested = 1;
 }
 
-/* Pass this mask to ppoll(): SIGINT and SIGTERM are delivered only there. */
+/* The mask ppoll() waits with: ours, with SIGINT and SIGTERM unblocked. */
 static sigset_t wait_mask;
 
+/*
+ * Block SIGINT and SIGTERM (they are delivered only inside ppoll) and
+ * ignore SIGPIPE: a client that hangs up before its answer makes send()
+ * fail with EPIPE instead of killing the server.
+ */
 static int setup_signals(void)
 {
     sigset_t stop_signals;
@@ -91,52 +99,21 @@ static int setup_signals(void)
     return sigaction(SIGPIPE, &ignore, NULL);
 }
 
-/* ---- Clients -------------------------------------------------------------- */
+/* ---- Clients ----------------------------------------------------------- */
 
 struct client {
-    int fd;        /* -1: a free slot */
+    int fd;                /* -1: free slot */
     char in[IN_MAX];
     size_t in_len;
     char out[OUT_MAX];
     size_t out_len;
-    bool closing;  /* close once out[] has been sent */
+    bool peer_done;        /* the client sent EOF: answer what we have */
+    bool closing;          /* close once out[] is sent; read nothing more */
 };
 
 static struct client clients[MAX_CLIENTS];
 
-/*
- * TODO 1 — the socket file (Chapter 10, "The socket file is the access
- * control"; lab 01 for stale files).
- * If PATH exists and lstat says it is a socket, unlink it; anything else:
- * print why and return -1 (main exits 1). Then socket(AF_UNIX, SOCK_STREAM),
- * bind, chmod(path, 0660) — bind made the file 0777 & ~umask, and its mode
- * is who may connect — listen, and make the socket non-blocking. Returns the
- * listening descriptor or -1 after "mini-dockerd: CALL PATH: strerror".
- */
-static int listen_on(const struct sockaddr_un *addr)
-{
-    (void)addr;
-    errno = ENOSYS;
-    return -1;
-}
-
-/*
- * TODO 2 — one whole request head (Chapter 10, "Parsing a request that
- * arrives in pieces").
- * c->in holds c->in_len bytes read so far: maybe half a request, maybe
- * three. Look for the end of the head, "\r\n\r\n" (memmem: the buffer is
- * not a C string). Found: copy the head out (NUL-terminated), remove it from
- * c->in, return its length. Not found: return 0 — unless c->in is full
- * (IN_MAX bytes and still no end): then the head is too long, return -1
- * (the caller answers 431 and closes; never grow the buffer for a client).
- */
-static long take_head(struct client *c, char *head, size_t head_size)
-{
-    (void)c;
-    (void)head;
-    (void)head_size;
-    return 0;
-}
+/* ---- Parsing one request ------------------------------------------------- */
 
 /*
  * TODO 3 — the request (Chapter 10, "An HTTP/1.1 message").
@@ -160,13 +137,15 @@ static int parse_request(char *head, char *method, size_t method_size, char *pat
     return -1;
 }
 
+/* ---- Building answers ---------------------------------------------------- */
+
 /*
  * TODO 4 — the answer (Chapter 10, "Content-Length and HEAD").
  * Append to c->out: the status line, Content-Type, Content-Length (the
  * exact number of body bytes), any extra header lines, an empty line, then
  * the body — but no body at all for HEAD. Never write past OUT_MAX (check
- * snprintf's result). Chapter 10, "Keep-alive and Connection: close": add
- * "Connection: close" and set c->closing when the connection must end.
+ * snprintf's result). Add "Connection: close" and set c->closing when the
+ * connection must end (Chapter 10, "Keep-alive and Connection: close").
  */
 static void add_answer(struct client *c, bool head_only, bool keep_alive, int status,
                        const char *reason, const char *type, const char *body,
@@ -183,8 +162,7 @@ static void add_answer(struct client *c, bool head_only, bool keep_alive, int st
 }
 
 /*
- * TODO 5 — routing (Chapter 10, "API versions" and "Status codes and
- * errors").
+ * TODO 5 — routing (Chapter 10, "API versions" and "Status codes and errors").
  * Drop a /vN.NN prefix first (/v1.41/version is /version). Then:
  *   /_ping            GET or HEAD: 200, ping_body, text/plain, and the
  *                     header "Api-Version: " API_VERSION
@@ -206,8 +184,26 @@ static void route(struct client *c, const char *method, const char *path, bool k
 }
 
 /*
- * TODO 6 — answer everything that has arrived (Chapter 10, "Parsing a
- * request that arrives in pieces": pipelining).
+ * TODO 2 — one whole request head (Chapter 10,
+ * "Parsing a request that arrives in pieces").
+ * c->in holds c->in_len bytes read so far: maybe half a request, maybe
+ * three. Look for the end of the head, "\r\n\r\n" (memmem: the buffer is
+ * not a C string). Found: copy the head out (NUL-terminated), remove it from
+ * c->in, return its length. Not found: return 0 — unless c->in is full
+ * (IN_MAX bytes and still no end): then the head is too long, return -1
+ * (the caller answers 431 and closes; never grow the buffer for a client).
+ */
+static long take_head(struct client *c, char *head, size_t head_size)
+{
+    (void)c;
+    (void)head;
+    (void)head_size;
+    return 0;
+}
+
+/*
+ * TODO 6 — answer everything that has arrived, pipelining (Chapter 10,
+ * "Parsing a request that arrives in pieces").
  * While take_head() gives a head (and c->out has room for an answer):
  * parse it (400 and close if malformed), route it. take_head() == -1: 431
  * and close.
@@ -220,15 +216,18 @@ static void handle_requests(struct client *c)
     (void)route;
 }
 
+/* ---- I/O ------------------------------------------------------------------ */
+
 /*
- * TODO 7 — the event loop (Chapter 9, "The event loop with poll";
- * Chapter 10, "Clients: curl, nc and docker").
+ * TODO 7 — the event loop (Chapter 9, "The event loop with poll"; Chapter 10,
+ * "Clients: curl, nc and docker").
  * ppoll(..., &wait_mask) on the listening socket and every client: accept
  * new clients into free slots; read what a ready client sent into c->in
  * (recv 0 is its EOF); handle_requests(); send c->out with MSG_NOSIGNAL,
  * keeping what did not fit for POLLOUT; close a client when it has gone,
  * or when c->closing and c->out is empty. Return 0 once stop_requested.
  */
+/* The event loop: returns 0 after a stop signal, -1 on a fatal error. */
 static int serve(int listen_fd)
 {
     (void)listen_fd;
@@ -237,15 +236,38 @@ static int serve(int listen_fd)
     return 0;
 }
 
+/* ---- The socket file ------------------------------------------------------ */
+
+/*
+ * TODO 1 — the socket file, stale ones as in lab 01 (Chapter 10,
+ * "The socket file is the access control").
+ * If PATH exists and lstat says it is a socket, unlink it; anything else:
+ * print why and return -1 (main exits 1). Then socket(AF_UNIX, SOCK_STREAM),
+ * bind, chmod(path, 0660) — bind made the file 0777 & ~umask, and its mode
+ * is who may connect — listen, and make the socket non-blocking. Returns the
+ * listening descriptor or -1 after "mini-dockerd: CALL PATH: strerror".
+ */
+static int listen_on(const struct sockaddr_un *addr)
+{
+    (void)addr;
+    fprintf(stderr, "%s: TODO 1 not written yet\n", prog);
+    return -1;
+}
+
+static void usage(void)
+{
+    fprintf(stderr, "usage: %s PATH   (PATH shorter than %zu bytes)\n", prog,
+            sizeof ((struct sockaddr_un *)0)->sun_path);
+    exit(2);
+}
+
 int main(int argc, char *argv[])
 {
     struct sockaddr_un addr = { .sun_family = AF_UNIX };
-    if (argc != 2 || argv[1][0] == '\0' || strlen(argv[1]) >= sizeof addr.sun_path) {
-        fprintf(stderr, "usage: %s PATH   (PATH shorter than %zu bytes)\n", prog,
-                sizeof addr.sun_path);
-        return 2;
-    }
+    if (argc != 2 || argv[1][0] == '\0' || strlen(argv[1]) >= sizeof addr.sun_path)
+        usage();
     memcpy(addr.sun_path, argv[1], strlen(argv[1]) + 1);
+
     if (setup_signals() == -1) {
         fprintf(stderr, "%s: signals: %s\n", prog, strerror(errno));
         return 1;
@@ -254,14 +276,15 @@ int main(int argc, char *argv[])
         clients[i].fd = -1;
 
     int listen_fd = listen_on(&addr);
-    if (listen_fd == -1) {
-        fprintf(stderr, "%s: listen %s: %s\n", prog, addr.sun_path, strerror(errno));
+    if (listen_fd == -1)
         return 1;
-    }
+    fprintf(stderr, "%s: listening on %s\n", prog, addr.sun_path);
+
     int status = serve(listen_fd) == 0 ? 0 : 1;
 
     /* TODO 8 — clean exit (Chapter 5, "Clean shutdown on signals"): close
      * every client, the listening socket, and unlink the socket file. */
     close(listen_fd);
+    fprintf(stderr, "%s: stopped\n", prog);
     return status;
 }

@@ -1,3 +1,4 @@
+// solution only begin: the skeleton has a header of its own
 /*
  * chat-server ENDPOINT
  *
@@ -20,6 +21,24 @@
  * unblocks them atomically while we wait, so a signal cannot slip in
  * between "check the flag" and "start waiting".
  */
+// solution only stub:
+// /*
+//  * chat-server ENDPOINT — lab 06. The task is in README.md beside this file.
+//  *
+//  * ENDPOINT is a PORT (digits only: TCP on every local address, IPv4 and
+//  * IPv6) or a path containing '/' (AF_UNIX SOCK_STREAM). Clients are numbered
+//  * 1, 2, 3, ...; each line a client sends goes to every other client as
+//  * "[N] LINE\n"; joins and departures are announced as "* N joined\n" and
+//  * "* N left\n".
+//  *
+//  * Given: the command line and the signal set-up (SIGINT/SIGTERM blocked
+//  * except inside ppoll, SIGPIPE ignored). Fill in the TODOs in order, 1 to 8;
+//  * each names the section of the book that explains it. Each TODO stands
+//  * where its code goes, and C wants a function defined before its callers,
+//  * so they do not come in that order in this file. After each one, build
+//  * and try it by hand (README.md shows how), then run `make grade LAB=06`.
+//  */
+// solution only end
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -82,18 +101,32 @@ static int setup_signals(void)
 
 struct client {
     int fd;
-    unsigned long id;
-    int doomed;                 /* to be closed and announced as gone */
+    unsigned long id;           /* 1, 2, 3, ... never reused */
     char in[MAX_LINE + 1];      /* a partial line, room for its '\n' */
     size_t in_len;
+    // solution only begin: the model's output queue and leaving mark
+    int doomed;                 /* to be closed and announced as gone */
     char *out;                  /* output queue: out[out_start..out_len) */
     size_t out_start, out_len, out_cap;
+    // solution only stub:
+    // /* TODO 5: an output queue (what the socket did not take yet). */
+    // solution only end
 };
 
+// solution only begin: the model's list of clients
 static struct client **clients; /* in the order they were accepted */
 static size_t nclients, clients_cap;
 static unsigned long next_id = 1; /* never reused */
+// solution only end
 
+/*
+ * TODO 5 begin — per-client output [09-many-clients#per-client-buffers 09-many-clients#slow-and-vanished-clients].
+ * To give a message to a client: if nothing is queued for it, send() what
+ * the socket takes now (MSG_NOSIGNAL); queue whatever is left, in order.
+ * Flush the queue when poll says POLLOUT. EAGAIN is not an error; EPIPE or
+ * ECONNRESET means the client is gone. More than OUT_LIMIT bytes queued: the
+ * client is not reading — disconnect it rather than wait for it.
+ */
 static size_t queued(const struct client *c)
 {
     return c->out_len - c->out_start;
@@ -174,7 +207,15 @@ static void broadcast(const struct client *from, const char *msg, size_t len)
         if (clients[i] != from)
             deliver(clients[i], msg, len);
 }
+// TODO 5 end
 
+/*
+ * TODO 6 begin — leaving [09-many-clients#slow-and-vanished-clients].
+ * However a client goes (EOF, an error, a line too long, too much output),
+ * close its descriptor, free its buffers, remove it from the list, and send
+ * "* N left\n" to everyone still there. Careful: that announcement may make
+ * another client's queue overflow, so that one leaves too.
+ */
 static void free_client(struct client *c)
 {
     if (close(c->fd) == -1)
@@ -203,7 +244,15 @@ static void reap_doomed(void)
         i = 0; /* the announcement may have doomed an earlier client */
     }
 }
+// TODO 6 end
 
+/*
+ * TODO 2 begin — a new client [09-many-clients#non-blocking-sockets-and-eagain].
+ * accept(), make the socket non-blocking (fcntl O_NONBLOCK, or accept4 with
+ * SOCK_NONBLOCK), give it the next number, send "* N joined\n" to every
+ * client already there (not to the newcomer), then add it to your list.
+ * EAGAIN means nobody is waiting after all. EMFILE/ENFILE: see TODO 7.
+ */
 static int set_nonblocking(int fd)
 {
     int flags = fcntl(fd, F_GETFL);
@@ -246,7 +295,18 @@ static int accept_client(int listen_fd)
     fprintf(stderr, "%s: client %lu joined\n", prog, c->id);
     return 1;
 }
+// TODO 2 end
 
+/*
+ * TODO 4 begin — lines from a stream [09-many-clients#lines-from-a-stream].
+ * recv() into c->in after the c->in_len bytes already there. Every complete
+ * line (up to a '\n', found with memchr: NULs and '\r' are ordinary bytes)
+ * goes to every other client as "[N] LINE\n"; keep the rest for the next
+ * read. If the buffer is full and holds no '\n', the line is too long:
+ * "* line too long\n" to that client, then disconnect it (TODO 6).
+ * recv returning 0 (EOF) or an error: the client leaves; its unfinished
+ * line is dropped.
+ */
 /* Relay every complete line in c's input buffer, keep the rest. */
 static void relay_lines(struct client *c)
 {
@@ -290,9 +350,26 @@ static void read_client(struct client *c)
         c->doomed = 1;
     }
 }
+// TODO 4 end
 
 /* ---- the event loop ------------------------------------------------------ */
 
+/*
+ * TODO 7 begin — out of descriptors [09-many-clients#running-out-of-descriptors].
+ * accept() failing with EMFILE leaves the connection waiting, so the
+ * listening socket stays readable and poll returns at once, forever. Stop
+ * watching it (fd -1 in the pollfd) until a client leaves or a moment has
+ * passed.
+ */
+// TODO 7 end
+
+/*
+ * TODO 3 begin — the event loop [09-many-clients#the-event-loop-with-poll].
+ * Until stop_requested: build a pollfd array (the listening socket with
+ * POLLIN; each client with POLLIN, plus POLLOUT while its queue is not
+ * empty), call ppoll(fds, n, NULL, &wait_mask) (EINTR: loop again), then
+ * handle what is ready: accept, read, flush queues, drop clients.
+ */
 /* Serve until a stop signal. 0, or -1 when ppoll itself fails. */
 static int serve(int listen_fd)
 {
@@ -357,9 +434,25 @@ static int serve(int listen_fd)
     free(fds);
     return status;
 }
+// TODO 3 stub:
+// /* Serve until a stop signal. 0, or -1 when ppoll itself fails. */
+// static int serve(int listen_fd)
+// {
+//     (void)listen_fd;
+//     return 0;
+// }
+// TODO 3 end
 
 /* ---- listening ----------------------------------------------------------- */
 
+/*
+ * TODO 1 begin — listening, as lab 02 and lab 01 did [04-addresses#dual-stack-and-ipv6_v6only 04-addresses#stale-socket-files].
+ * For a port: one AF_INET6 socket with IPV6_V6ONLY off (or two sockets),
+ * SO_REUSEADDR, bind, listen. For a path: lstat it; a socket file is
+ * removed, anything else refused (message, return -1); then AF_UNIX
+ * SOCK_STREAM, bind, listen. Make the listening socket non-blocking too.
+ * Returns the descriptor, or -1 after printing "chat-server: CALL: cause".
+ */
 /* Only a socket file left by a killed server may be removed before bind. */
 static int remove_stale_socket(const char *path)
 {
@@ -436,6 +529,21 @@ static int listen_tcp(uint16_t port)
     return bind_and_listen(fd, (struct sockaddr *)&a4, sizeof a4, "0.0.0.0");
 }
 
+/* A port: TCP on every address; a path: AF_UNIX. -1 after printing why. */
+static int listen_on(uint16_t port, const struct sockaddr_un *addr)
+{
+    return port ? listen_tcp(port) : listen_unix(addr);
+}
+// TODO 1 stub:
+// static int listen_on(uint16_t port, const struct sockaddr_un *addr)
+// {
+//     (void)port;
+//     (void)addr;
+//     fprintf(stderr, "%s: listen: not written yet (TODO 1)\n", prog);
+//     return -1;
+// }
+// TODO 1 end
+
 /* ---- the command line ---------------------------------------------------- */
 
 /* ENDPOINT: a path (it contains '/', shorter than sun_path) or a PORT
@@ -472,11 +580,14 @@ int main(int argc, char *argv[])
         fprintf(stderr, "%s: signals: %s\n", prog, strerror(errno));
         return 1;
     }
-    int listen_fd = port ? listen_tcp(port) : listen_unix(&addr);
+    int listen_fd = listen_on(port, &addr);
     if (listen_fd == -1)
         return 1;
     int status = serve(listen_fd) == 0 ? 0 : 1;
 
+    /* TODO 8 begin [05-lifecycle#clean-shutdown-on-signals]: close every client
+     * and free its buffers, close the listening socket, and unlink the
+     * socket file (a path only). */
     for (size_t i = 0; i < nclients; i++)
         free_client(clients[i]);
     free(clients);
@@ -485,5 +596,8 @@ int main(int argc, char *argv[])
         fprintf(stderr, "%s: unlink %s: %s\n", prog, addr.sun_path, strerror(errno));
         status = 1;
     }
+    // TODO 8 stub:
+    // close(listen_fd);
+    // TODO 8 end
     return status;
 }

@@ -1,3 +1,4 @@
+// solution only begin: the skeleton has a header of its own
 /*
  * mini-dockerd PATH
  *
@@ -20,6 +21,23 @@
  * (pipelining). SIGINT and SIGTERM are blocked except inside ppoll(), so a
  * stop signal cannot slip in between "check the flag" and "wait".
  */
+// solution only stub:
+// /*
+//  * mini-dockerd PATH — lab 07. The task is in README.md beside this file.
+//  *
+//  * An HTTP/1.1 server on an AF_UNIX SOCK_STREAM socket that answers a
+//  * read-only corner of the Docker Engine API: GET/HEAD /_ping, /version and
+//  * /containers/json, with or without a /vN.NN prefix. Chapter 10 explains
+//  * every step; the TODOs name the section.
+//  *
+//  * Provided: the command line, the signal set-up (SIGINT and SIGTERM are
+//  * blocked except inside ppoll, SIGPIPE is ignored) and the JSON bodies.
+//  * Fill in the TODOs in order, 1 to 8. Each stands where its code goes, and
+//  * C wants a function defined before its callers, so they do not come in
+//  * that order in this file. After each one, build and try it with curl
+//  * (README.md shows how), then run `make grade LAB=07`.
+//  */
+// solution only end
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -65,6 +83,8 @@ static const char containers_json[] =
     "\"Command\":\"docker-entrypoint.sh postgres\","
     "\"Created\":1699990000,\"Ports\":[{\"PrivatePort\":5432,\"Type\":\"tcp\"}],"
     "\"Labels\":{},\"State\":\"running\",\"Status\":\"Up 3 hours\"}]";
+
+static const char ping_body[] = "OK";
 
 /* ---- Signals ----------------------------------------------------------- */
 
@@ -118,14 +138,25 @@ struct client {
 
 static struct client clients[MAX_CLIENTS];
 
+// solution only begin: the model's helper
 static void drop_client(struct client *c)
 {
     close(c->fd);
     c->fd = -1;
 }
+// solution only end
 
 /* ---- Parsing one request ------------------------------------------------- */
 
+/*
+ * TODO 3 begin — the request [10-http-over-unix#an-http1.1-message].
+ * The head is "METHOD SP TARGET SP HTTP/1.x CRLF", then "Name: value CRLF"
+ * lines. Fill method and path (without the query string: cut at '?'), and
+ * *keep_alive: HTTP/1.1 keeps the connection unless a Connection header says
+ * close; HTTP/1.0 closes unless it says keep-alive. Return -1 for anything
+ * malformed (a missing part, another version, a header line without a
+ * colon): the caller answers 400 and closes.
+ */
 struct request {
     char method[16];
     char path[256];       /* without the query string and version prefix */
@@ -264,9 +295,31 @@ static void parse_request(char *head, struct request *req)
         req->bad = true; /* RFC 9112: an HTTP/1.1 request must carry Host */
     req->keep_alive = req->http10 ? (say_keep && !say_close) : !say_close;
 }
+// TODO 3 stub:
+// static int parse_request(char *head, char *method, size_t method_size, char *path,
+//                          size_t path_size, bool *http10, bool *keep_alive)
+// {
+//     (void)head;
+//     (void)method;
+//     (void)method_size;
+//     (void)path;
+//     (void)path_size;
+//     *http10 = false;
+//     *keep_alive = false;
+//     return -1;
+// }
+// TODO 3 end
 
 /* ---- Building answers ---------------------------------------------------- */
 
+/*
+ * TODO 4 begin — the answer [10-http-over-unix#content-length-and-head].
+ * Append to c->out: the status line, Content-Type, Content-Length (the
+ * exact number of body bytes), any extra header lines, an empty line, then
+ * the body — but no body at all for HEAD. Never write past OUT_MAX (check
+ * snprintf's result). Add "Connection: close" and set c->closing when the
+ * connection must end [10-http-over-unix#keep-alive-and-connection-close].
+ */
 /*
  * Append one whole answer to the client's output buffer. The caller made
  * sure ANSWER_MAX bytes are free. Content-Length is always the body's
@@ -309,14 +362,39 @@ static void add_error(struct client *c, const struct request *req, int status,
     snprintf(body, sizeof body, "{\"message\":\"%s\"}", message);
     add_answer(c, req, status, reason, "application/json", body, extra);
 }
+// TODO 4 stub:
+// static void add_answer(struct client *c, bool head_only, bool keep_alive, int status,
+//                        const char *reason, const char *type, const char *body,
+//                        const char *extra_headers)
+// {
+//     (void)c;
+//     (void)head_only;
+//     (void)keep_alive;
+//     (void)status;
+//     (void)reason;
+//     (void)type;
+//     (void)body;
+//     (void)extra_headers;
+// }
+// TODO 4 end
 
+/*
+ * TODO 5 begin — routing [10-http-over-unix#api-versions 10-http-over-unix#status-codes-and-errors].
+ * Drop a /vN.NN prefix first (/v1.41/version is /version). Then:
+ *   /_ping            GET or HEAD: 200, ping_body, text/plain, and the
+ *                     header "Api-Version: " API_VERSION
+ *   /version          GET or HEAD: 200, version_json
+ *   /containers/json  GET or HEAD: 200, containers_json
+ *   one of those with another method: 405, {"message":"..."}
+ *   anything else: 404 with a JSON body {"message":"..."}
+ */
 /* Route a well-formed request to its answer. */
 static void answer(struct client *c, const struct request *req)
 {
     static const struct {
         const char *path, *type, *body, *extra;
     } routes[] = {
-        { "/_ping", "text/plain; charset=utf-8", "OK",
+        { "/_ping", "text/plain; charset=utf-8", ping_body,
           "Api-Version: " API_VERSION "\r\nOstype: linux\r\n"
           "Docker-Experimental: false\r\nCache-Control: no-cache, no-store, must-revalidate\r\n"
           "Pragma: no-cache\r\n" },
@@ -336,7 +414,45 @@ static void answer(struct client *c, const struct request *req)
     }
     add_error(c, req, 404, "Not Found", "page not found", "");
 }
+// TODO 5 stub:
+// static void route(struct client *c, const char *method, const char *path, bool keep_alive)
+// {
+//     (void)c;
+//     (void)method;
+//     (void)path;
+//     (void)keep_alive;
+//     (void)add_answer;
+//     (void)version_json;
+//     (void)containers_json;
+//     (void)ping_body;
+// }
+// TODO 5 end
 
+/*
+ * TODO 2 begin — one whole request head [10-http-over-unix#parsing-a-request-that-arrives-in-pieces].
+ * c->in holds c->in_len bytes read so far: maybe half a request, maybe
+ * three. Look for the end of the head, "\r\n\r\n" (memmem: the buffer is
+ * not a C string). Found: copy the head out (NUL-terminated), remove it from
+ * c->in, return its length. Not found: return 0 — unless c->in is full
+ * (IN_MAX bytes and still no end): then the head is too long, return -1
+ * (the caller answers 431 and closes; never grow the buffer for a client).
+ */
+// TODO 2 stub:
+// static long take_head(struct client *c, char *head, size_t head_size)
+// {
+//     (void)c;
+//     (void)head;
+//     (void)head_size;
+//     return 0;
+// }
+// TODO 2 end
+
+/*
+ * TODO 6 begin — answer everything that has arrived, pipelining [10-http-over-unix#parsing-a-request-that-arrives-in-pieces].
+ * While take_head() gives a head (and c->out has room for an answer):
+ * parse it (400 and close if malformed), route it. take_head() == -1: 431
+ * and close.
+ */
 /*
  * Answer every complete request in the input buffer, as long as there is
  * room for the answer (otherwise wait until the output drains).
@@ -381,9 +497,26 @@ static void handle_requests(struct client *c)
     if (c->peer_done && !c->closing && c->out_len == 0 && c->in_len == 0)
         c->closing = true;
 }
+// TODO 6 stub:
+// static void handle_requests(struct client *c)
+// {
+//     (void)c;
+//     (void)take_head;
+//     (void)parse_request;
+//     (void)route;
+// }
+// TODO 6 end
 
 /* ---- I/O ------------------------------------------------------------------ */
 
+/*
+ * TODO 7 begin — the event loop [09-many-clients#the-event-loop-with-poll 10-http-over-unix#clients-curl-nc-and-docker].
+ * ppoll(..., &wait_mask) on the listening socket and every client: accept
+ * new clients into free slots; read what a ready client sent into c->in
+ * (recv 0 is its EOF); handle_requests(); send c->out with MSG_NOSIGNAL,
+ * keeping what did not fit for POLLOUT; close a client when it has gone,
+ * or when c->closing and c->out is empty. Return 0 once stop_requested.
+ */
 /* Read what is there. Returns false if the connection is dead. */
 static bool read_more(struct client *c)
 {
@@ -506,9 +639,27 @@ static int serve(int listen_fd)
     }
     return 0;
 }
+// TODO 7 stub:
+// /* The event loop: returns 0 after a stop signal, -1 on a fatal error. */
+// static int serve(int listen_fd)
+// {
+//     (void)listen_fd;
+//     (void)handle_requests;
+//     (void)clients;
+//     return 0;
+// }
+// TODO 7 end
 
 /* ---- The socket file ------------------------------------------------------ */
 
+/*
+ * TODO 1 begin — the socket file, stale ones as in lab 01 [10-http-over-unix#the-socket-file-is-the-access-control].
+ * If PATH exists and lstat says it is a socket, unlink it; anything else:
+ * print why and return -1 (main exits 1). Then socket(AF_UNIX, SOCK_STREAM),
+ * bind, chmod(path, 0660) — bind made the file 0777 & ~umask, and its mode
+ * is who may connect — listen, and make the socket non-blocking. Returns the
+ * listening descriptor or -1 after "mini-dockerd: CALL PATH: strerror".
+ */
 /*
  * A socket file left by a server that was killed would make bind() fail
  * with EADDRINUSE: remove it. Anything else at PATH is not ours: refuse.
@@ -557,6 +708,14 @@ static int listen_on(const struct sockaddr_un *addr)
     }
     return fd;
 }
+// TODO 1 stub:
+// static int listen_on(const struct sockaddr_un *addr)
+// {
+//     (void)addr;
+//     fprintf(stderr, "%s: TODO 1 not written yet\n", prog);
+//     return -1;
+// }
+// TODO 1 end
 
 static void usage(void)
 {
@@ -586,11 +745,16 @@ int main(int argc, char *argv[])
 
     int status = serve(listen_fd) == 0 ? 0 : 1;
 
+    /* TODO 8 begin — clean exit [05-lifecycle#clean-shutdown-on-signals]: close
+     * every client, the listening socket, and unlink the socket file. */
     for (size_t i = 0; i < MAX_CLIENTS; i++)
         if (clients[i].fd != -1)
             drop_client(&clients[i]);
     close(listen_fd);
     unlink(addr.sun_path);
+    // TODO 8 stub:
+    // close(listen_fd);
+    // TODO 8 end
     fprintf(stderr, "%s: stopped\n", prog);
     return status;
 }

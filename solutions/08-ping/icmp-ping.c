@@ -1,3 +1,4 @@
+// solution only begin: the skeleton has a header of its own
 /*
  * icmp-ping [-c COUNT] [-i SECONDS] HOST: ICMP echo (IPv4) or ICMPv6 echo
  * (IPv6) to HOST, in the output format of iputils ping.
@@ -15,6 +16,23 @@
  * One loop waits in ppoll for a reply, the next send time or SIGINT (blocked
  * outside ppoll, so it cannot slip in between a check and the wait).
  */
+// solution only stub:
+// /*
+//  * icmp-ping [-c COUNT] [-i SECONDS] HOST — lab 08. The task is in README.md
+//  * beside this file.
+//  *
+//  * Sends ICMP echo requests (ICMPv6 for an IPv6 HOST) every SECONDS, prints
+//  * one line per reply and the statistics at the end, in the format of iputils
+//  * ping. Tries an unprivileged ping socket first, a raw socket second.
+//  *
+//  * Fill in the TODOs in order (1 to 5 ping 127.0.0.1 through a ping socket;
+//  * 6 and 7 add the raw fallback; 8 the statistics). Each stands where its
+//  * code goes, and C wants a function defined before its callers, so they do
+//  * not come in that order in this file. After each one, build and try it by
+//  * hand (README.md shows how), then run `make grade LAB=08`.
+//  * Build: cc -std=c17 -D_GNU_SOURCE -Wall -Wextra -g -O1 -o icmp-ping icmp-ping.c -lm
+//  */
+// solution only end
 #include <arpa/inet.h>
 #include <errno.h>
 #include <math.h>
@@ -59,6 +77,7 @@ struct pinger {
     int64_t start_ns;
 };
 
+// solution only begin: the model's helpers (TODO 5's SIGINT flag, TODO 1's usage)
 static volatile sig_atomic_t interrupted;
 
 static void on_sigint(int sig)
@@ -72,7 +91,9 @@ static void usage(void)
     fprintf(stderr, "usage: icmp-ping [-c COUNT] [-i SECONDS] HOST\n");
     exit(2);
 }
+// solution only end
 
+/* The time on a clock that never jumps, in nanoseconds. */
 static int64_t now_ns(void)
 {
     struct timespec ts;
@@ -80,6 +101,12 @@ static int64_t now_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/*
+ * TODO 1 begin — the arguments [11-raw-sockets#round-trip-statistics].
+ * getopt with "+c:i:". COUNT: digits only, 1 to 100000. SECONDS: digits,
+ * optionally '.' and more digits, at least 0.01. Exactly one HOST after the
+ * options. Anything else: a usage line on stderr, exit 2.
+ */
 /* COUNT: [0-9]+ within 1..100000. */
 static long parse_count(const char *s)
 {
@@ -125,7 +152,13 @@ static int64_t parse_interval(const char *s)
         usage();
     return ns;
 }
+// TODO 1 end
 
+/*
+ * TODO 7 begin — the Internet checksum [11-raw-sockets#the-internet-checksum].
+ * The one's complement of the one's complement sum of the message's 16-bit
+ * words, computed with the checksum field at zero.
+ */
 /* RFC 1071: the one's complement of the one's complement sum of 16-bit words. */
 static uint16_t checksum(const void *data, size_t len)
 {
@@ -139,7 +172,14 @@ static uint16_t checksum(const void *data, size_t len)
         sum = (sum & 0xffff) + (sum >> 16);
     return htons((uint16_t)~sum);
 }
+// TODO 7 end
 
+/*
+ * TODO 2 begin — the host [04-addresses#getaddrinfo-and-getnameinfo].
+ * getaddrinfo(HOST, NULL, ...) with AF_UNSPEC; keep the first result's
+ * family and address, and its numeric form (inet_ntop) for the output.
+ * Unknown host: "icmp-ping: HOST: <gai_strerror>" on stderr, exit 2.
+ */
 static void resolve(struct pinger *p)
 {
     struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_DGRAM}, *res;
@@ -159,7 +199,22 @@ static void resolve(struct pinger *p)
         exit(2);
     }
 }
+// TODO 2 end
 
+/*
+ * TODO 3 begin — the socket [11-raw-sockets#ping-sockets].
+ * socket(family, SOCK_DGRAM, IPPROTO_ICMP or IPPROTO_ICMPV6). Ask for the
+ * TTL of what you read: IP_RECVTTL, or IPV6_RECVHOPLIMIT [11-raw-sockets#ttl-and-hop-limit].
+ */
+// TODO 3 end
+
+/*
+ * TODO 6 begin — the raw fallback [11-raw-sockets#raw-sockets-and-cap_net_raw].
+ * If the ping socket is refused (EACCES or EPERM), open SOCK_RAW. Neither
+ * allowed: a message naming the cause, exit 2. On a raw IPv4 socket the
+ * ICMP checksum is yours (TODO 7), and what you read starts with the IP
+ * header (skip IHL x 4 bytes). Pick an identifier of your own.
+ */
 /* A ping socket if our gid may have one, else a raw socket. */
 static void open_socket(struct pinger *p)
 {
@@ -199,7 +254,13 @@ static void open_socket(struct pinger *p)
         id = (uint16_t)getpid();
     p->ident = id;
 }
+// TODO 6 end
 
+/*
+ * TODO 4 begin — one request [11-raw-sockets#icmp-echo].
+ * 8 header bytes (type 8 or 128, code 0, checksum, identifier, sequence in
+ * network byte order) and 56 payload bytes; remember when it left.
+ */
 static void send_request(struct pinger *p)
 {
     uint8_t packet[8 + PAYLOAD];
@@ -222,7 +283,9 @@ static void send_request(struct pinger *p)
     if (sendto(p->fd, packet, sizeof packet, 0, (struct sockaddr *)&p->to, p->tolen) < 0)
         fprintf(stderr, "icmp-ping: sendto: %s\n", strerror(errno)); /* counts as lost */
 }
+// TODO 4 end
 
+// solution only begin: the model's helpers for the reply line (TODO 5)
 /* The TTL or hop limit from the control messages, or -1. */
 static int ttl_from_cmsg(struct msghdr *msg)
 {
@@ -250,6 +313,18 @@ static void print_time(double ms)
         printf("%.3f", ms);
 }
 
+// solution only end
+
+/*
+ * TODO 8 begin — which replies count [11-raw-sockets#what-a-raw-socket-receives], and the summary [11-raw-sockets#round-trip-statistics].
+ * A raw socket reads every ICMP message: keep only echo replies with your
+ * identifier and a sequence number you sent; a second reply to the same
+ * sequence is a duplicate. At the end print
+ *     --- HOST ping statistics ---
+ *     S packets transmitted, R received, P% packet loss
+ *     rtt min/avg/max/mdev = a/b/c/d ms        (only when R > 0)
+ * mdev = sqrt(mean of squares - square of mean). Exit 0 if R > 0, else 1.
+ */
 /* Read one datagram; account for it if it is a reply to one of ours. */
 static void read_reply(struct pinger *p)
 {
@@ -336,7 +411,18 @@ static void print_summary(struct pinger *p)
     }
     fflush(stdout);
 }
+// TODO 8 end
 
+/*
+ * TODO 5 begin — the loop [11-raw-sockets#round-trip-statistics].
+ * Send when the next send time has come; otherwise ppoll until then for a
+ * reply. For each reply: recvmsg, the TTL from its control message, the
+ * RTT, and the line
+ *     64 bytes from ADDR: icmp_seq=N ttl=T time=X ms
+ * After the last request, read until every request is answered or
+ * max(1 s, 2 x the largest RTT) has passed since it was sent.
+ * SIGINT stops the loop: block it, and let ppoll unblock it while it waits.
+ */
 /* When we stop waiting for replies to the last request: max(1 s, 2 x the
  * largest RTT so far) after it was sent (the RTT may still grow). */
 static int64_t give_up_at(const struct pinger *p)
@@ -400,10 +486,12 @@ static void run(struct pinger *p)
     }
     print_summary(p);
 }
+// TODO 5 end
 
 int main(int argc, char **argv)
 {
     static struct pinger p; /* large tables: not on the stack */
+    // solution only begin: the skeleton's main waits for the TODOs
     p.interval_ns = 1000000000;
     int opt;
     while ((opt = getopt(argc, argv, "+c:i:")) != -1) {
@@ -421,4 +509,12 @@ int main(int argc, char **argv)
     run(&p);
     close(p.fd);
     return p.received > 0 ? 0 : 1;
+    // solution only stub:
+    // (void)argc;
+    // (void)argv;
+    // (void)p;
+    // (void)now_ns;
+    // fprintf(stderr, "icmp-ping: not written yet (see the TODOs)\n");
+    // return 1;
+    // solution only end
 }
