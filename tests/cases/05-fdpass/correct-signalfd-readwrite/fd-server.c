@@ -98,7 +98,15 @@ int main(int argc, char **argv)
         fprintf(stderr, "fd-server: %s: %s\n", argv[2], strerror(errno));
         return 1;
     }
-    unlink(argv[1]);
+    struct stat st;
+    if (lstat(argv[1], &st) == 0) {
+        if (!S_ISSOCK(st.st_mode)) {
+            fprintf(stderr, "fd-server: %s exists and is not a socket\n", argv[1]);
+            close(dirfd);
+            return 1;
+        }
+        unlink(argv[1]); /* a stale socket file */
+    }
     int l = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
     if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof a) < 0 || listen(l, 8) < 0) {
         perror("fd-server");
