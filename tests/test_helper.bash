@@ -58,10 +58,7 @@ not_judged_checks() {
 
 # assert_only_fails LAB CASE CHECK: the case loses CHECK's points and no other.
 assert_only_fails() {
-  grade_json "$1" "tests/cases/$1/$2"
-  run failed_checks
-  assert_output "$3"
-  assert_equal "$GRADE_STATUS" 1
+  assert_fails_also_maybe "$@"
 }
 
 # assert_fails_also_maybe LAB CASE CHECK MAYBE...: the case loses CHECK's
