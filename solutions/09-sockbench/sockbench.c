@@ -651,8 +651,9 @@ static bool child_exited(struct bench *b)
  * One read of at most len bytes. EINTR is retried unless a stop signal
  * asked us to wind down. Returns the byte count (0 at end of file),
  * PEER_GONE when the other process has gone, TIMED_OUT when the parent's
- * UDP socket heard nothing for WAIT_MS, or FAILED. On the other transports
- * the parent's timeout only means "check that the child still lives".
+ * UDP socket heard nothing for WAIT_MS while the child lives, or FAILED.
+ * On the other transports the parent's timeout only means "check that the
+ * child still lives".
  */
 static ssize_t read_some(struct bench *b, int fd, void *buf, size_t len)
 {
@@ -663,10 +664,10 @@ static ssize_t read_some(struct bench *b, int fd, void *buf, size_t len)
         if (errno == EINTR && !stop_requested)
             continue;
         if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            if (b->t->udp)
-                return TIMED_OUT;
             if (b->is_parent && child_exited(b))
                 return PEER_GONE;
+            if (b->t->udp)
+                return TIMED_OUT;
             continue;
         }
         if (errno == ECONNRESET || errno == ECONNREFUSED)
@@ -888,6 +889,8 @@ static int drink_stream(struct bench *b, struct result *r, int64_t *end)
 {
     uint64_t total = (uint64_t)b->opt.count * b->opt.size;
     while (r->bytes < total) {
+        if (stop_requested)
+            return FAILED;
         uint64_t left = total - r->bytes;
         size_t want = left < b->buf_size ? (size_t)left : b->buf_size;
         ssize_t n = read_some(b, b->parent.in, b->buf, want);
@@ -905,6 +908,8 @@ static int drink_messages(struct bench *b, struct result *r, int64_t *end)
 {
     size_t size = b->opt.size;
     for (long i = 0; i < b->opt.count; i++) {
+        if (stop_requested)
+            return FAILED;
         int status = receive_message(b, b->parent.in);
         if (status != OK)
             return status;
@@ -1023,7 +1028,7 @@ static int drink_datagrams(struct bench *b, struct result *r, int64_t *end)
 {
     uint64_t next = 0;
     long received = 0;
-    for (;;) {
+    while (!stop_requested) {
         ssize_t n = read_some(b, b->parent.in, b->buf, b->opt.size + 1);
         if (n == TIMED_OUT)
             break; /* a second of silence: the rest was lost */
@@ -1043,7 +1048,7 @@ static int drink_datagrams(struct bench *b, struct result *r, int64_t *end)
     }
     r->bytes = (uint64_t)received * b->opt.size;
     r->lost = b->opt.count - received;
-    return OK;
+    return stop_requested ? FAILED : OK;
 }
 // TODO 9 stub:
 // static int pour_datagrams(struct bench *b)
