@@ -383,8 +383,8 @@ static int bound_socket(int domain, int type, const struct sockaddr *addr, sockl
 }
 
 /*
- * TODO 2 begin — Unix sockets at a private path [02-domains#the-unix-domain
- * 03-types#sequenced-packet-sockets 06-datagrams#unix-datagram-sockets].
+ * TODO 2 begin — Unix sockets at a private path
+ * [02-domains#the-unix-domain 03-types#sequenced-packet-sockets 06-datagrams#unix-datagram-sockets].
  * Make both ends in this process, before the fork; make_private_dir,
  * unix_address and bound_socket are given. For SOCK_STREAM and
  * SOCK_SEQPACKET: bind a listening socket to DIR/p, connect a second
@@ -479,9 +479,9 @@ static int open_unix(struct bench *b, int type)
 // TODO 2 end
 
 /*
- * TODO 3 begin — TCP and UDP on 127.0.0.1 [04-addresses#ports-and-ephemeral-ports
- * 05-lifecycle#nagle-and-delayed-acks 06-datagrams#connected-udp]. Both ends
- * in this process, as in TODO 2. Bind to 127.0.0.1 port 0: the kernel
+ * TODO 3 begin — TCP and UDP on 127.0.0.1
+ * [04-addresses#ports-and-ephemeral-ports 05-lifecycle#nagle-and-delayed-acks 06-datagrams#connected-udp].
+ * Both ends in this process, as in TODO 2. Bind to 127.0.0.1 port 0: the kernel
  * picks a free (ephemeral) port, and getsockname tells you which. TCP: a
  * listener, a socket connected to it, the accepted one; in latency mode
  * set TCP_NODELAY on both connected sockets, or Nagle's algorithm may hold
@@ -677,8 +677,8 @@ static ssize_t read_some(struct bench *b, int fd, void *buf, size_t len)
 }
 
 /*
- * TODO 5 begin — whole messages [05-lifecycle#short-reads-and-short-writes
- * 06-datagrams#message-size-and-truncation 05-lifecycle#vanished-peers-and-sigpipe].
+ * TODO 5 begin — whole messages
+ * [05-lifecycle#short-reads-and-short-writes 06-datagrams#message-size-and-truncation 05-lifecycle#vanished-peers-and-sigpipe].
  * write_all: write len bytes, however many calls that takes (EINTR: go on
  * unless stop_requested); EPIPE, ECONNRESET or ECONNREFUSED mean the other
  * process has gone: PEER_GONE. receive_message: one SIZE-byte message into
@@ -947,8 +947,9 @@ static int drink_messages(struct bench *b, struct result *r, int64_t *end)
 // TODO 8 end
 
 /*
- * TODO 9 begin — UDP throughput [06-datagrams#loss-timeouts-and-retries
- * 06-datagrams#zero-length-datagrams]. Datagrams may be lost (on loopback
+ * TODO 9 begin — UDP throughput
+ * [06-datagrams#loss-timeouts-and-retries 06-datagrams#zero-length-datagrams].
+ * Datagrams may be lost (on loopback
  * when the receiver's buffer is full), so each carries its number i
  * (htobe64) in its first 8 bytes; bytes 8 to SIZE are the run's bytes from
  * offset i * SIZE + 8. The child (pour_datagrams) sends the COUNT
@@ -1108,8 +1109,8 @@ static int set_receive_timeout(int fd)
 }
 
 /*
- * TODO 10 begin — two processes [09-many-clients#one-process-per-client
- * 05-lifecycle#clean-shutdown-on-signals 05-lifecycle#closing-every-descriptor].
+ * TODO 10 begin — two processes
+ * [09-many-clients#one-process-per-client 05-lifecycle#clean-shutdown-on-signals 05-lifecycle#closing-every-descriptor].
  * child_side runs in the child after fork: SIGINT and SIGTERM back to
  * their default (the parent ends the child with SIGTERM when it must),
  * prctl(PR_SET_PDEATHSIG, SIGTERM) so that a child whose parent was killed
