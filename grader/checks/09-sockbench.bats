@@ -224,7 +224,7 @@ tampered() {
 # $T/run-I.trace (WHAT: the calls to trace; default TRACE_CALLS).
 with_strace() {
   RUN_ENV=()
-  RUN_WRAP=(strace -f -qq -yy -s 8 -e "trace=${1:-$TRACE_CALLS}" -o "$T/run-RUN_I.trace")
+  RUN_WRAP=(strace -f -q -yy -s 8 -e "trace=${1:-$TRACE_CALLS}" -o "$T/run-RUN_I.trace")
 }
 
 # trace_table FILE: one line per system call, tab-separated: pid, call,
@@ -564,14 +564,20 @@ stats_delays() {
 # --- system calls (strace) -------------------------------------------------------
 
 # traced_runs LINE...: run each under strace (with_strace); the check is not
-# judged if strace cannot trace here. Sets TRACED to the runs that exited 0
-# (the others are noted: the pinned-line checks judge them).
+# judged if strace cannot trace here. Sets TRACED to the runs whose main
+# process exited 0 (the others are noted: the pinned-line checks judge
+# them). A process still running 2 s after the main one is killed: that is
+# "leaves no socket file and no process behind"'s finding, not this one's.
 traced_runs() {
   local i
   with_strace
-  run_all "$RUN_LIMIT" "$@"
-  needs_traces
+  start_runs "$RUN_LIMIT" "$@"
   TRACED=()
+  for i in "${!RUN_LINES[@]}"; do
+    wait_main_then_rest "$i" 2 || true
+    RUN_STATUS[i]=${MAIN_STATUS:-$STATUS}
+  done
+  needs_traces
   for i in "${!RUN_LINES[@]}"; do
     if [[ ${RUN_STATUS[$i]} == 0 ]] && trace_ok "$i"; then
       TRACED+=("$i")
@@ -876,10 +882,13 @@ main_ended() {
 wait_main_then_rest() {
   local i=$1 group=${RUN_GROUPS[$1]} tries=$((RUN_LIMIT * 20))
   until main_ended "$i" || ! kill -0 "$group" 2>/dev/null || ((--tries == 0)); do sleep 0.05; done
+  MAIN_STATUS=
   if ! main_ended "$i"; then
+    local running=
+    kill -0 "$group" 2>/dev/null && running=1
     finish "$group"
-    STATUS=still-running
-    main_ended "$i" || return 1
+    [[ -n $running ]] && STATUS=still-running
+    return 1
   fi
   if exited_within "$group" "$2"; then
     finish "$group"

@@ -414,9 +414,9 @@ static bool child_exited(struct bench *b)
  * One read of at most len bytes. EINTR is retried unless a stop signal
  * asked us to wind down. Returns the byte count (0 at end of file),
  * PEER_GONE when the other process has gone, TIMED_OUT when the parent's
- * UDP socket heard nothing for WAIT_MS while the child lives, or FAILED.
- * On the other transports the parent's timeout only means "check that the
- * child still lives".
+ * UDP socket heard nothing for WAIT_MS (the caller decides what that
+ * means), or FAILED. On the other transports the parent's timeout only
+ * means "check that the child still lives".
  */
 static ssize_t read_some(struct bench *b, int fd, void *buf, size_t len)
 {
@@ -427,10 +427,10 @@ static ssize_t read_some(struct bench *b, int fd, void *buf, size_t len)
         if (errno == EINTR && !stop_requested)
             continue;
         if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            if (b->is_parent && child_exited(b))
-                return PEER_GONE;
             if (b->t->udp)
                 return TIMED_OUT;
+            if (b->is_parent && child_exited(b))
+                return PEER_GONE;
             continue;
         }
         if (errno == ECONNRESET || errno == ECONNREFUSED)
