@@ -271,7 +271,7 @@ static void close_end(struct end *e)
     e->in = e->out = -1;
 }
 
-/* Both ends are the two sockets a and b. */
+/* Each process reads and writes on one socket: parent_fd, child_fd. */
 static void set_ends(struct bench *b, int parent_fd, int child_fd)
 {
     b->parent = (struct end){ parent_fd, parent_fd };

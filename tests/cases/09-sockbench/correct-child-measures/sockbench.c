@@ -147,8 +147,8 @@ static ssize_t get(int fd, void *p, size_t len)
         if (errno == EAGAIN) {
             if (other_gone())
                 return -3;
-            if (o.t == UDP)
-                return -2;
+            if (o.t == UDP && child_pid == 0)
+                return -2; /* the measurer's 1 s; the echoer waits on */
             continue;
         }
         if (errno == ECONNREFUSED || errno == ECONNRESET)
