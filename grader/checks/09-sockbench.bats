@@ -325,14 +325,20 @@ trace_ok() {
   [[ -s $T/run-$1.trace ]] && grep -q 'execve(' "$T/run-$1.trace"
 }
 
-# needs_traces: every run left a trace, or the check is not judged.
+# ptrace_refused I: if strace could not trace run I (no ptrace here), the
+# check is not judged.
+ptrace_refused() {
+  if grep -qiE 'ptrace|Operation not permitted' "$T/run-$1.err" 2>/dev/null; then
+    not_judged "strace could not trace the program here ($(grep -iE -m1 'ptrace|Operation not permitted' "$T/run-$1.err")): in Docker, add --cap-add SYS_PTRACE"
+  fi
+}
+
+# needs_traces: every run left a trace, or strace was refused and the check
+# is not judged.
 needs_traces() {
   local i
   for i in "${!RUN_LINES[@]}"; do
-    trace_ok "$i" && continue
-    if grep -qiE 'ptrace|Operation not permitted' "$T/run-$i.err" 2>/dev/null; then
-      not_judged "strace could not trace the program here ($(grep -iE -m1 'ptrace|Operation not permitted' "$T/run-$i.err")): in Docker, add --cap-add SYS_PTRACE"
-    fi
+    trace_ok "$i" || ptrace_refused "$i"
   done
 }
 
@@ -949,7 +955,10 @@ files_left() {
       return 1
     fi
   done
-  ((judged > 0)) || not_judged "no run exited 0 (see the pinned-line checks)"
+  if ((judged == 0)); then
+    needs_traces
+    not_judged "no run exited 0 (see the pinned-line checks)"
+  fi
 }
 
 # parent_pid PGID: the sockbench process of the group whose parent is not a
@@ -980,6 +989,7 @@ parent_pid() {
     sleep 0.5
     if ! parent=$(parent_pid "${RUN_GROUPS[$i]}") || (($(program_pids "${RUN_GROUPS[$i]}" | wc -l) < 2)); then
       finish "${RUN_GROUPS[$i]}"
+      trace_ok "$i" || ptrace_refused "$i"
       show_file "sockbench ${RUN_LINES[$i]}: stderr" "$T/run-$i.err"
       not_judged "sockbench ${RUN_LINES[$i]} never ran as two processes ($(describe_status "$STATUS" "$RUN_LIMIT")), so there was nothing to interrupt (see the pinned-line checks)"
     fi
