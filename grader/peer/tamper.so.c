@@ -23,6 +23,10 @@
  *   drop         UDP datagrams of GRADER_TAMPER_SIZE bytes that this process
  *                sends are not sent (the call says they were): every
  *                GRADER_TAMPER_EVERY-th, or only the GRADER_TAMPER_AT-th
+ *   stall        the GRADER_TAMPER_AT-th write of GRADER_TAMPER_SIZE bytes this
+ *                process makes on a socket or a pipe waits (pause) until a
+ *                signal comes, then fails with EINTR: the run stops at a
+ *                known point, the other process waiting for those bytes
  *   clock        CLOCK_MONOTONIC stands still except when this process has
  *                read a whole message of GRADER_TAMPER_SIZE bytes from a
  *                stream socket: it then moves on by the next value of
@@ -31,13 +35,15 @@
  *                quite still. So each round trip lasts exactly the delay
  *                given for its reply, and the median and p99 are known.
  * What it did is appended to GRADER_TAMPER_LOG, one line each:
- *   "corrupted pid offset", "shortened pid bytes", "dropped pid n", and in
+ *   "corrupted pid offset", "shortened pid bytes", "dropped pid n",
+ *   "stalled pid", and in
  *   clock mode, at exit, "clock pid calls messages": how often the process
  *   asked for CLOCK_MONOTONIC and how many whole messages it read (the
  *   grader takes the last COUNT of them as the timed ones: the warm-up
  *   comes first, whatever its length).
  */
 #include <dlfcn.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -52,7 +58,7 @@
 #include <unistd.h>
 #include <netinet/in.h>
 
-enum action { NONE, CORRUPT, SHORT_DGRAM, SHORT_READS, DROP, CLOCK };
+enum action { NONE, CORRUPT, SHORT_DGRAM, SHORT_READS, DROP, STALL, CLOCK };
 enum kind { OTHER, STREAM, MESSAGE };
 
 #define MAX_DELAYS 4096
@@ -69,6 +75,7 @@ static __thread uint64_t bytes_read;      /* corrupt, clock */
 static __thread bool corrupted;
 static __thread uint64_t messages_read;   /* short-dgram */
 static __thread uint64_t datagrams_sent;  /* drop */
+static __thread uint64_t messages_sent;   /* stall */
 static __thread uint32_t chunk_state = 12345;
 static __thread uint64_t stream_bytes;    /* clock: bytes read from stream sockets */
 static __thread int64_t virtual_ns;
@@ -107,7 +114,7 @@ __attribute__((constructor)) static void start(void)
     const char *what = getenv("GRADER_TAMPER");
     if (what == NULL)
         return;
-    static const char *const names[] = { "", "corrupt", "short-dgram", "short-reads", "drop", "clock" };
+    static const char *const names[] = { "", "corrupt", "short-dgram", "short-reads", "drop", "stall", "clock" };
     for (size_t i = 1; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(what, names[i]) == 0)
             action = (enum action)i;
@@ -266,6 +273,19 @@ ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
     return (flags & MSG_PEEK) ? n : after_read(fd, kind, socket_fd, msg->msg_iov, msg->msg_iovlen, n);
 }
 
+/* stall: the at-th write of size bytes on a socket or pipe waits for a
+ * signal; true then (the write fails with EINTR). */
+static bool stalled(int fd, size_t len)
+{
+    bool udp, socket_fd;
+    if (action != STALL || len != size || kind_of(fd, &udp, &socket_fd) == OTHER || ++messages_sent != at)
+        return false;
+    note("stalled %d\n", (int)getpid());
+    pause();
+    errno = EINTR;
+    return true;
+}
+
 /* drop: true when this datagram of len bytes is not to be sent. */
 static bool dropped(int fd, size_t len)
 {
@@ -282,16 +302,22 @@ static bool dropped(int fd, size_t len)
 
 ssize_t write(int fd, const void *buf, size_t len)
 {
+    if (stalled(fd, len))
+        return -1;
     return dropped(fd, len) ? (ssize_t)len : real_write(fd, buf, len);
 }
 
 ssize_t send(int fd, const void *buf, size_t len, int flags)
 {
+    if (stalled(fd, len))
+        return -1;
     return dropped(fd, len) ? (ssize_t)len : real_send(fd, buf, len, flags);
 }
 
 ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *to, socklen_t tolen)
 {
+    if (stalled(fd, len))
+        return -1;
     return dropped(fd, len) ? (ssize_t)len : real_sendto(fd, buf, len, flags, to, tolen);
 }
 
@@ -300,6 +326,8 @@ ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
     size_t total = 0;
     for (size_t i = 0; i < msg->msg_iovlen; i++)
         total += msg->msg_iov[i].iov_len;
+    if (stalled(fd, total))
+        return -1;
     return dropped(fd, total) ? (ssize_t)total : real_sendmsg(fd, msg, flags);
 }
 
