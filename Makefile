@@ -41,13 +41,14 @@ test: deps test-grader check-book test-book test-docker
 # (each needs about 25 gradings; CI must stay well under 90 minutes): for
 # these, `make test` proves the solution and the skeleton, and
 # `make test-catalogue` runs their whole proof.
-CATALOGUE_LATER := tests/lab-06-chat.bats tests/lab-07-mini-dockerd.bats tests/lab-08-ping.bats
+CATALOGUE_LATER := tests/lab-06-chat.bats tests/lab-07-mini-dockerd.bats tests/lab-08-ping.bats \
+	tests/lab-09-sockbench.bats
 
 test-grader:
 	@bats --jobs 4 --no-parallelize-across-files $(filter-out $(CATALOGUE_LATER),$(wildcard tests/*.bats))
 	@bats --jobs 4 -f 'the reference solution scores full marks|the untouched skeleton' $(CATALOGUE_LATER)
 
-## test-catalogue: the whole proof (every wrong program and variant) of labs 06-08
+## test-catalogue: the whole proof (every wrong program and variant) of labs 06-09
 test-catalogue:
 	@bats --jobs 4 --no-parallelize-across-files $(CATALOGUE_LATER)
 

@@ -1,0 +1,754 @@
+/*
+ * sockbench [--json] TRANSPORT MODE [SIZE] [COUNT] — lab 09. The task is in
+ * README.md beside this file.
+ *
+ * Measures one way of moving bytes between two processes on this machine:
+ * the round trip of a SIZE-byte message (latency: the median and the 99th
+ * percentile of COUNT trips) or how fast COUNT writes of SIZE bytes get
+ * across (throughput). TRANSPORT is uds-stream, uds-seqpacket, uds-dgram,
+ * tcp, udp, socketpair or pipe.
+ *
+ * The plan the TODOs follow: the parent makes both ends of the transport,
+ * forks, keeps one end and gives the child the other. The parent measures
+ * and prints; the child echoes (latency) or writes (throughput). Every
+ * byte is checked against a pattern derived from its offset in the run
+ * (pattern_at and check_bytes are given).
+ *
+ * Fill in the TODOs in order: 1 (the arguments), 2 to 4 (the transports),
+ * 5 (whole messages), 6 and 7 (latency), 8 and 9 (throughput), 10 (the two
+ * processes). After each one, try it by hand (README.md shows how), then
+ * run `make grade LAB=09`.
+ * Build: cc -std=c17 -D_GNU_SOURCE -Wall -Wextra -g -O1 -o sockbench sockbench.c -lm
+ */
+#include <arpa/inet.h>
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *const prog = "sockbench";
+
+/* The contract's limits and defaults. */
+#define MAX_COUNT 10000000L
+#define MAX_LATENCY_SIZE 65507L   /* the largest UDP payload over IPv4 */
+#define MAX_STREAM_SIZE 67108864L /* 64 MiB */
+#define MAX_MESSAGE_SIZE 65536L   /* uds-dgram and uds-seqpacket throughput */
+#define MIN_UDP_SIZE 8L           /* room for the sequence number */
+#define LATENCY_SIZE 64L
+#define LATENCY_COUNT 10000L
+#define THROUGHPUT_SIZE 65536L
+#define THROUGHPUT_COUNT 4096L
+
+#define PATTERN_PERIOD 251 /* byte o of a run is o % 251 */
+#define READ_CHUNK 65536   /* the least a throughput reader asks for */
+#define WAIT_MS 1000       /* the parent's receive timeout */
+#define SEQ_BYTES 8        /* a UDP datagram's sequence number */
+
+/* What the I/O functions return besides a byte count. */
+enum { OK = 0, FAILED = -1, TIMED_OUT = -2, PEER_GONE = -3 };
+
+enum mode { LATENCY, THROUGHPUT };
+
+enum transport_id { UDS_STREAM, UDS_SEQPACKET, UDS_DGRAM, TCP, UDP, SOCKETPAIR, PIPE };
+
+struct transport {
+    const char *name;
+    bool stream;   /* bytes without boundaries: read until a message is whole */
+    bool udp;      /* datagrams may be lost */
+    long min_size; /* SIZE limits in throughput mode */
+    long max_size;
+};
+
+static const struct transport transports[] = {
+    [UDS_STREAM] = { "uds-stream", true, false, 1, MAX_STREAM_SIZE },
+    [UDS_SEQPACKET] = { "uds-seqpacket", false, false, 1, MAX_MESSAGE_SIZE },
+    [UDS_DGRAM] = { "uds-dgram", false, false, 1, MAX_MESSAGE_SIZE },
+    [TCP] = { "tcp", true, false, 1, MAX_STREAM_SIZE },
+    [UDP] = { "udp", false, true, MIN_UDP_SIZE, MAX_LATENCY_SIZE },
+    [SOCKETPAIR] = { "socketpair", true, false, 1, MAX_STREAM_SIZE },
+    [PIPE] = { "pipe", true, false, 1, MAX_STREAM_SIZE },
+};
+
+#define TRANSPORTS (sizeof transports / sizeof transports[0])
+
+struct options {
+    bool json;
+    enum transport_id transport;
+    enum mode mode;
+    size_t size;
+    long count;
+};
+
+/* One process's end of the transport: the same socket twice, or two pipes. */
+struct end {
+    int in;  /* read from here */
+    int out; /* write here */
+};
+
+struct bench {
+    struct options opt;
+    const struct transport *t;
+    struct end parent, child;
+    bool is_parent;        /* false in the child */
+    pid_t child_pid;
+    pid_t parent_pid;
+    int child_status;      /* from waitpid, once child_reaped */
+    bool child_reaped;
+    unsigned char *pattern; /* pattern[k] == k % PATTERN_PERIOD */
+    unsigned char *buf;     /* what arrives */
+    size_t buf_size;
+};
+
+/* What the parent measured. */
+struct result {
+    double median_us, p99_us;   /* latency */
+    uint64_t bytes;             /* throughput */
+    double seconds;
+    long lost;                  /* udp throughput */
+};
+
+static volatile sig_atomic_t stop_requested;
+
+static void request_stop(int signo)
+{
+    (void)signo;
+    stop_requested = 1;
+}
+
+/*
+ * SIGINT and SIGTERM set a flag. Without SA_RESTART a blocking read or
+ * write returns EINTR, so the loops see the flag at once; if the signal
+ * lands just before a blocking call, that call still returns soon, as the
+ * other process keeps the traffic going (or the parent's 1 s receive
+ * timeout ends it). SIGPIPE is ignored: a write to a vanished reader is an
+ * error (EPIPE) we report, not a silent death.
+ */
+static int install_signals(void)
+{
+    struct sigaction sa = { .sa_handler = request_stop };
+    sigemptyset(&sa.sa_mask);
+    struct sigaction ignore = { .sa_handler = SIG_IGN };
+    sigemptyset(&ignore.sa_mask);
+    if (sigaction(SIGINT, &sa, NULL) == -1 || sigaction(SIGTERM, &sa, NULL) == -1 ||
+        sigaction(SIGPIPE, &ignore, NULL) == -1) {
+        fprintf(stderr, "%s: sigaction: %s\n", prog, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* Print "sockbench: WHAT: strerror(errno)", unless a stop signal is the
+ * cause (then we just wind down). Returns FAILED. */
+static int report(const char *what)
+{
+    if (!stop_requested)
+        fprintf(stderr, "%s: %s: %s\n", prog, what, strerror(errno));
+    return FAILED;
+}
+
+static int64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts); /* cannot fail with a valid clock */
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void usage(void)
+{
+    fprintf(stderr,
+            "usage: %s [--json] TRANSPORT MODE [SIZE] [COUNT]\n"
+            "  TRANSPORT  uds-stream, uds-seqpacket, uds-dgram, tcp, udp, socketpair or pipe\n"
+            "  MODE       latency (SIZE 1-65507, default 64; COUNT default 10000) or\n"
+            "             throughput (SIZE 1-67108864 on streams, 1-65536 on uds-dgram and\n"
+            "             uds-seqpacket, 8-65507 on udp; default 65536, 65507 on udp;\n"
+            "             COUNT default 4096); COUNT 1-10000000\n",
+            prog);
+}
+
+/* A number of decimal digits only, from 1 to max. */
+static bool parse_number(const char *text, long max, long *value)
+{
+    long v = 0;
+    if (*text == '\0' || strlen(text) > 9)
+        return false;
+    for (const char *p = text; *p != '\0'; p++) {
+        if (*p < '0' || *p > '9')
+            return false;
+        v = v * 10 + (*p - '0');
+    }
+    if (v < 1 || v > max)
+        return false;
+    *value = v;
+    return true;
+}
+
+/*
+ * TODO 1 — the arguments (Chapter 5, "Errors and exit statuses"):
+ * [--json] TRANSPORT MODE [SIZE] [COUNT]. TRANSPORT is the name of one of
+ * transports[] (its index goes in o->transport), MODE "latency" or
+ * "throughput". Defaults: latency SIZE 64, COUNT 10000; throughput SIZE
+ * 65536 (65507 on udp), COUNT 4096. SIZE is 1-65507 in latency mode, and
+ * t->min_size to t->max_size in throughput mode; COUNT 1-10000000 (use
+ * parse_number). Returns 0, or -1 for anything else (main prints the usage).
+ */
+static int parse_options(int argc, char *argv[], struct options *o)
+{
+    (void)argc;
+    (void)argv;
+    (void)o;
+    (void)parse_number;
+    fprintf(stderr, "%s: TODO 1 not written yet\n", prog);
+    return -1;
+}
+
+/* --- The pattern every byte is checked against ---------------------------- */
+
+/* pattern[k] = k % PATTERN_PERIOD for k < len + PATTERN_PERIOD, so that
+ * pattern_at(offset) gives len bytes of the run from any offset. */
+static unsigned char *make_pattern(size_t len)
+{
+    size_t total = len + PATTERN_PERIOD;
+    unsigned char *p = malloc(total);
+    if (p == NULL)
+        return NULL;
+    for (size_t k = 0; k < PATTERN_PERIOD; k++)
+        p[k] = (unsigned char)k;
+    /* Copy what is there onto what follows: done stays a multiple of the
+     * period, so the copy continues the pattern. */
+    for (size_t done = PATTERN_PERIOD; done < total;) {
+        size_t n = done < total - done ? done : total - done;
+        memcpy(p + done, p, n);
+        done += n;
+    }
+    return p;
+}
+
+/* The bytes the run carries from offset on (at most buf_size of them). */
+static const unsigned char *pattern_at(const struct bench *b, uint64_t offset)
+{
+    return b->pattern + offset % PATTERN_PERIOD;
+}
+
+/* Compare len received bytes with the run's bytes at offset. */
+static int check_bytes(const struct bench *b, const unsigned char *got, size_t len, uint64_t offset)
+{
+    const unsigned char *want = pattern_at(b, offset);
+    if (memcmp(got, want, len) == 0)
+        return OK;
+    size_t k = 0;
+    while (got[k] == want[k])
+        k++;
+    fprintf(stderr, "%s: data mismatch at byte %" PRIu64 " of the run: expected %u, got %u\n",
+            prog, offset + k, want[k], got[k]);
+    return FAILED;
+}
+
+/* --- The transports: both ends made in one process --------------------------- */
+
+static void close_end(struct end *e)
+{
+    if (e->in != -1)
+        close(e->in);
+    if (e->out != -1 && e->out != e->in)
+        close(e->out);
+    e->in = e->out = -1;
+}
+
+/* Each process reads and writes on one socket: parent_fd, child_fd. */
+static void set_ends(struct bench *b, int parent_fd, int child_fd)
+{
+    b->parent = (struct end){ parent_fd, parent_fd };
+    b->child = (struct end){ child_fd, child_fd };
+}
+
+/* A private directory for socket files: mkdtemp (mode 0700) under $TMPDIR
+ * or /tmp, so that two runs never collide and no other user can connect. */
+static int make_private_dir(char *dir, size_t size)
+{
+    const char *base = getenv("TMPDIR");
+    /* Short enough for "/sockbench.XXXXXX/p" to follow it in sun_path. */
+    if (base == NULL || *base != '/' || strlen(base) > 60)
+        base = "/tmp";
+    if ((size_t)snprintf(dir, size, "%s/sockbench.XXXXXX", base) >= size || mkdtemp(dir) == NULL)
+        return report("mkdtemp");
+    return OK;
+}
+
+static void unix_address(struct sockaddr_un *addr, const char *dir, const char *name)
+{
+    *addr = (struct sockaddr_un){ .sun_family = AF_UNIX };
+    snprintf(addr->sun_path, sizeof addr->sun_path, "%s/%s", dir, name); /* fits: see make_private_dir */
+}
+
+/* A socket of type bound to addr; -1 on error (reported). */
+static int bound_socket(int domain, int type, const struct sockaddr *addr, socklen_t len)
+{
+    int fd = socket(domain, type | SOCK_CLOEXEC, 0);
+    if (fd == -1) {
+        report("socket");
+        return -1;
+    }
+    if (bind(fd, addr, len) == -1) {
+        report("bind");
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/*
+ * TODO 2 — Unix sockets at a private path
+ * (Chapter 2, "The Unix domain"; Chapter 3, "Sequenced-packet sockets";
+ * Chapter 6, "Unix datagram sockets").
+ * Make both ends in this process, before the fork; make_private_dir,
+ * unix_address and bound_socket are given. For SOCK_STREAM and
+ * SOCK_SEQPACKET: bind a listening socket to DIR/p, connect a second
+ * socket to it (the kernel queues the connection, so connect returns
+ * before accept), accept: the parent gets the accepted socket, the child
+ * the connected one (set_ends). For SOCK_DGRAM there is no accept: bind two
+ * sockets (DIR/p and DIR/c) and connect each to the other. Then unlink the
+ * files and remove DIR at once: connected sockets no longer need their
+ * names, and a run that is killed leaves nothing behind. Errors: report
+ * and return FAILED, closing what you opened and removing what you made.
+ */
+static int open_unix(struct bench *b, int type)
+{
+    (void)b;
+    (void)type;
+    (void)make_private_dir;
+    (void)unix_address;
+    (void)bound_socket;
+    (void)set_ends;
+    fprintf(stderr, "%s: TODO 2 not written yet\n", prog);
+    return FAILED;
+}
+
+/*
+ * TODO 3 — TCP and UDP on 127.0.0.1
+ * (Chapter 4, "Ports and ephemeral ports"; Chapter 5,
+ * "Nagle and delayed ACKs"; Chapter 6, "Connected UDP").
+ * Both ends in this process, as in TODO 2. Bind to 127.0.0.1 port 0: the kernel
+ * picks a free (ephemeral) port, and getsockname tells you which. TCP: a
+ * listener, a socket connected to it, the accepted one; in latency mode
+ * set TCP_NODELAY on both connected sockets, or Nagle's algorithm may hold
+ * a small message back. UDP: two bound sockets, each connected to the
+ * other. Errors: report, close what you opened, return FAILED.
+ */
+static int open_tcp(struct bench *b)
+{
+    (void)b;
+    fprintf(stderr, "%s: TODO 3 not written yet\n", prog);
+    return FAILED;
+}
+
+static int open_udp(struct bench *b)
+{
+    (void)b;
+    fprintf(stderr, "%s: TODO 3 not written yet\n", prog);
+    return FAILED;
+}
+
+/*
+ * TODO 4 — socketpair and pipes (Chapter 8, "socketpair"). A
+ * socketpair(AF_UNIX, SOCK_STREAM) is two connected sockets in one call:
+ * one for each process. A pipe carries bytes one way only, so the pipe
+ * transport uses two: parent to child and child to parent (b->parent.out
+ * is the first pipe's write end, b->child.in its read end, and so on).
+ */
+static int open_socketpair(struct bench *b)
+{
+    (void)b;
+    fprintf(stderr, "%s: TODO 4 not written yet\n", prog);
+    return FAILED;
+}
+
+static int open_pipes(struct bench *b)
+{
+    (void)b;
+    fprintf(stderr, "%s: TODO 4 not written yet\n", prog);
+    return FAILED;
+}
+
+static int open_transport(struct bench *b)
+{
+    switch (b->opt.transport) {
+    case UDS_STREAM: return open_unix(b, SOCK_STREAM);
+    case UDS_SEQPACKET: return open_unix(b, SOCK_SEQPACKET);
+    case UDS_DGRAM: return open_unix(b, SOCK_DGRAM);
+    case TCP: return open_tcp(b);
+    case UDP: return open_udp(b);
+    case SOCKETPAIR: return open_socketpair(b);
+    case PIPE: return open_pipes(b);
+    }
+    return FAILED;
+}
+
+/* --- Reading and writing ------------------------------------------------------ */
+
+/* The parent learns that the child has ended (without blocking). */
+static bool child_exited(struct bench *b)
+{
+    if (!b->child_reaped && waitpid(b->child_pid, &b->child_status, WNOHANG) == b->child_pid)
+        b->child_reaped = true;
+    return b->child_reaped;
+}
+
+/*
+ * One read of at most len bytes. EINTR is retried unless a stop signal
+ * asked us to wind down. Returns the byte count (0 at end of file),
+ * PEER_GONE when the other process has gone, TIMED_OUT when the parent's
+ * UDP socket heard nothing for WAIT_MS (the caller decides what that
+ * means), or FAILED. On the other transports the parent's timeout only
+ * means "check that the child still lives".
+ */
+static ssize_t read_some(struct bench *b, int fd, void *buf, size_t len)
+{
+    for (;;) {
+        ssize_t n = read(fd, buf, len);
+        if (n >= 0)
+            return n;
+        if (errno == EINTR && !stop_requested)
+            continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            if (b->t->udp)
+                return TIMED_OUT;
+            if (b->is_parent && child_exited(b))
+                return PEER_GONE;
+            continue;
+        }
+        if (errno == ECONNRESET || errno == ECONNREFUSED)
+            return PEER_GONE;
+        return report("read");
+    }
+}
+
+/*
+ * TODO 5 — whole messages
+ * (Chapter 5, "Short reads and short writes"; Chapter 6,
+ * "Message size and truncation"; Chapter 5, "Vanished peers and SIGPIPE").
+ * write_all: write len bytes, however many calls that takes (EINTR: go on
+ * unless stop_requested); EPIPE, ECONNRESET or ECONNREFUSED mean the other
+ * process has gone: PEER_GONE. receive_message: one SIZE-byte message into
+ * b->buf with read_some. On a stream a read may return any part of it:
+ * read until it is whole (0 bytes: PEER_GONE). A datagram or a
+ * SOCK_SEQPACKET message arrives whole in one read: ask for SIZE + 1 bytes,
+ * so that a longer one shows, and call anything but SIZE bytes "sockbench:
+ * data mismatch: ..." (FAILED); 0 bytes on a seqpacket socket is its end
+ * of file (PEER_GONE). Pass TIMED_OUT and the others on.
+ */
+static int write_all(int fd, const void *data, size_t len)
+{
+    (void)fd;
+    (void)data;
+    (void)len;
+    fprintf(stderr, "%s: TODO 5 not written yet\n", prog);
+    return FAILED;
+}
+
+static int receive_message(struct bench *b, int fd)
+{
+    (void)b;
+    (void)fd;
+    (void)read_some;
+    fprintf(stderr, "%s: TODO 5 not written yet\n", prog);
+    return FAILED;
+}
+
+/* --- Latency ------------------------------------------------------------------ */
+
+/*
+ * TODO 6 — the ping-pong. The parent's trip i (warm-up trips first:
+ * count / 10 of them, not timed, so that caches, page tables and the
+ * scheduler settle before anything is measured): take now_ns()
+ * (CLOCK_MONOTONIC: never set back, unlike the time of day), write SIZE
+ * bytes of the run from offset i * SIZE (pattern_at), receive the echo,
+ * check_bytes it at that same offset, take now_ns() again; the difference
+ * goes in trips[i - warmup]. A TIMED_OUT on UDP is an error: print "no
+ * answer within 1 s" and return FAILED. The child (echo): receive each
+ * message, check it, write it back. Both stop at the first error (return
+ * it) or when stop_requested is set.
+ */
+static int ping_pong(struct bench *b, int64_t *trips)
+{
+    (void)b;
+    (void)trips;
+    (void)now_ns;
+    (void)check_bytes;
+    (void)write_all;
+    (void)receive_message;
+    fprintf(stderr, "%s: TODO 6 not written yet\n", prog);
+    return FAILED;
+}
+
+static int echo(struct bench *b)
+{
+    (void)b;
+    return FAILED;
+}
+
+/*
+ * TODO 7 — median and p99. Sort the n trip times (qsort), then the
+ * median is the middle one (for an even n, say, the mean of the two middle
+ * ones) and the 99th percentile the one at rank ceil(0.99 n) (nearest
+ * rank; interpolating is fine too). Both in microseconds. Not the mean:
+ * one trip that waited for the scheduler would move it far from what a
+ * typical trip costs.
+ */
+static void summarize(int64_t *trips, long n, struct result *r)
+{
+    (void)trips;
+    (void)n;
+    r->median_us = r->p99_us = 0;
+}
+
+/* --- Throughput --------------------------------------------------------------- */
+
+/*
+ * TODO 8 — throughput over the reliable transports. The child
+ * (pour): COUNT writes of SIZE bytes, message i being the run's bytes from
+ * offset i * SIZE. The parent (drink): on a stream, read whatever arrives
+ * (ask for up to b->buf_size bytes, never past the end of the run), check
+ * it at its offset, until COUNT * SIZE bytes are in (0 bytes before that:
+ * PEER_GONE); on uds-dgram and uds-seqpacket, receive_message COUNT times,
+ * each checked at offset i * SIZE. Count the bytes in r->bytes and set
+ * *end to now_ns() when the last one is in.
+ */
+static int pour(struct bench *b)
+{
+    (void)b;
+    return FAILED;
+}
+
+static int drink_stream(struct bench *b, struct result *r, int64_t *end)
+{
+    (void)b;
+    (void)r;
+    (void)end;
+    fprintf(stderr, "%s: TODO 8 not written yet\n", prog);
+    return FAILED;
+}
+
+static int drink_messages(struct bench *b, struct result *r, int64_t *end)
+{
+    (void)b;
+    (void)r;
+    (void)end;
+    fprintf(stderr, "%s: TODO 8 not written yet\n", prog);
+    return FAILED;
+}
+
+/*
+ * TODO 9 — UDP throughput
+ * (Chapter 6, "Loss, timeouts and retries" and "Zero-length datagrams").
+ * Datagrams may be lost (on loopback
+ * when the receiver's buffer is full), so each carries its number i
+ * (htobe64) in its first 8 bytes; bytes 8 to SIZE are the run's bytes from
+ * offset i * SIZE + 8. The child (pour_datagrams) sends the COUNT
+ * datagrams, then says "that was all" with an empty datagram, repeated
+ * every 10 ms until an empty answer comes (at most 1 s): the empty one may
+ * be lost too. ECONNREFUSED means the parent has gone: stop quietly. The
+ * parent (drink_datagrams) reads until the empty datagram (answer it), or
+ * until TIMED_OUT (1 s of silence): every datagram must be SIZE bytes, its
+ * number above the last one's and below COUNT, its bytes right (else "data
+ * mismatch", FAILED). r->lost = COUNT - received; *end = the arrival of
+ * the last one. Loss is no error.
+ */
+static int pour_datagrams(struct bench *b)
+{
+    (void)b;
+    return FAILED;
+}
+
+static int drink_datagrams(struct bench *b, struct result *r, int64_t *end)
+{
+    (void)b;
+    (void)r;
+    (void)end;
+    fprintf(stderr, "%s: TODO 9 not written yet\n", prog);
+    return FAILED;
+}
+
+/* --- The two processes -------------------------------------------------------- */
+
+/* The parent's side of the run; fills r. */
+static int measure(struct bench *b, struct result *r)
+{
+    if (b->opt.mode == LATENCY) {
+        int64_t *trips = malloc((size_t)b->opt.count * sizeof *trips);
+        if (trips == NULL) {
+            fprintf(stderr, "%s: out of memory\n", prog);
+            return FAILED;
+        }
+        int status = ping_pong(b, trips);
+        if (status == OK)
+            summarize(trips, b->opt.count, r);
+        free(trips);
+        return status;
+    }
+    int64_t start = now_ns(), end = start;
+    int status = b->t->udp ? drink_datagrams(b, r, &end)
+               : b->t->stream ? drink_stream(b, r, &end)
+                              : drink_messages(b, r, &end);
+    r->seconds = (double)(end - start) / 1e9;
+    return status;
+}
+
+/* The receive timeout of the parent's socket (pipes have none: their end
+ * of file is enough). */
+static int set_receive_timeout(int fd)
+{
+    struct stat st;
+    if (fstat(fd, &st) == -1)
+        return report("fstat");
+    if (!S_ISSOCK(st.st_mode))
+        return OK;
+    struct timeval tv = { .tv_sec = WAIT_MS / 1000, .tv_usec = WAIT_MS % 1000 * 1000 };
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) == -1)
+        return report("setsockopt SO_RCVTIMEO");
+    return OK;
+}
+
+/*
+ * TODO 10 — two processes
+ * (Chapter 9, "One process per client"; Chapter 5, "Clean shutdown on signals"
+ * and "Closing every descriptor").
+ * child_side runs in the child after fork: SIGINT and SIGTERM back to
+ * their default (the parent ends the child with SIGTERM when it must),
+ * prctl(PR_SET_PDEATHSIG, SIGTERM) so that a child whose parent was killed
+ * does not wait forever for a datagram (check getppid() afterwards: the
+ * parent may be gone already), close the parent's end, echo or pour
+ * (pour_datagrams on udp), close its own end; returns the exit status, 0
+ * or 1. reap_child runs in the parent: waitpid for the child, after
+ * kill(SIGTERM) if end_it (an error or a stop signal: the child may be
+ * waiting for us forever; a stop signal during waitpid counts too).
+ * Returns OK if the child exited with status 0 (or died of our SIGTERM);
+ * if a signal of someone else's killed it, say which.
+ */
+static int child_side(struct bench *b)
+{
+    (void)b;
+    (void)echo;
+    (void)pour;
+    (void)pour_datagrams;
+    return 1;
+}
+
+static int reap_child(struct bench *b, bool end_it)
+{
+    (void)b;
+    (void)end_it;
+    fprintf(stderr, "%s: TODO 10 not written yet\n", prog);
+    return FAILED;
+}
+
+static void print_result(const struct options *o, const struct result *r)
+{
+    const char *name = transports[o->transport].name;
+    if (o->mode == LATENCY) {
+        if (o->json)
+            printf("{\"transport\":\"%s\",\"mode\":\"latency\",\"size\":%zu,\"count\":%ld,"
+                   "\"median_us\":%.3f,\"p99_us\":%.3f}\n",
+                   name, o->size, o->count, r->median_us, r->p99_us);
+        else
+            printf("%s latency size=%zu count=%ld median_us=%.3f p99_us=%.3f\n", name, o->size,
+                   o->count, r->median_us, r->p99_us);
+        return;
+    }
+    double rate = r->seconds > 0 ? (double)r->bytes / r->seconds : 0;
+    bool udp = transports[o->transport].udp;
+    if (o->json) {
+        printf("{\"transport\":\"%s\",\"mode\":\"throughput\",\"size\":%zu,\"count\":%ld,"
+               "\"bytes\":%" PRIu64 ",\"seconds\":%.9f,\"bytes_per_s\":%.1f",
+               name, o->size, o->count, r->bytes, r->seconds, rate);
+        if (udp)
+            printf(",\"lost\":%ld", r->lost);
+        printf("}\n");
+    } else {
+        printf("%s throughput size=%zu count=%ld bytes=%" PRIu64 " seconds=%.9f bytes_per_s=%.1f",
+               name, o->size, o->count, r->bytes, r->seconds, rate);
+        if (udp)
+            printf(" lost=%ld", r->lost);
+        printf("\n");
+    }
+}
+
+/* Fork; the parent measures while the child does its part. Returns the
+ * exit status. */
+static int run(struct bench *b)
+{
+    b->parent_pid = getpid();
+    fflush(stdout); /* nothing buffered may be written twice */
+    pid_t pid = fork();
+    if (pid == -1) {
+        report("fork");
+        close_end(&b->parent);
+        close_end(&b->child);
+        return 1;
+    }
+    if (pid == 0)
+        return child_side(b);
+    b->is_parent = true;
+    b->child_pid = pid;
+    close_end(&b->child);
+    struct result r = { 0 };
+    int status = set_receive_timeout(b->parent.in);
+    if (status == OK)
+        status = measure(b, &r);
+    /* Close first: a child still writing then learns at once that we are
+     * done, instead of filling a buffer nobody reads. */
+    close_end(&b->parent);
+    /* PEER_GONE: the child closed its end, so it is exiting by itself. */
+    int child = reap_child(b, status != OK && status != PEER_GONE);
+    if (status == PEER_GONE && child == OK && !stop_requested)
+        fprintf(stderr, "%s: the child process stopped before the end of the run\n", prog);
+    if (status != OK || child != OK)
+        return 1;
+    print_result(&b->opt, &r);
+    if (fflush(stdout) == EOF) {
+        report("stdout");
+        return 1;
+    }
+    return 0;
+}
+
+int main(int argc, char *argv[])
+{
+    struct bench b = { .parent = { -1, -1 }, .child = { -1, -1 } };
+    if (parse_options(argc, argv, &b.opt) == -1) {
+        usage();
+        return 2;
+    }
+    b.t = &transports[b.opt.transport];
+    if (install_signals() == -1)
+        return 1;
+    /* One byte more than a message, so that a longer datagram shows; at
+     * least READ_CHUNK, so that a stream is read in large pieces. */
+    b.buf_size = b.opt.size + 1 > READ_CHUNK ? b.opt.size + 1 : READ_CHUNK;
+    b.pattern = make_pattern(b.buf_size);
+    b.buf = malloc(b.buf_size);
+    int status = 1;
+    if (b.pattern == NULL || b.buf == NULL)
+        fprintf(stderr, "%s: out of memory\n", prog);
+    else if (open_transport(&b) == OK)
+        status = run(&b);
+    free(b.pattern);
+    free(b.buf);
+    return status;
+}
