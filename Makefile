@@ -6,7 +6,7 @@ SHELL := /bin/bash
 LAB ?=
 GRADE_FLAGS ?=
 CFLAGS_LAB := -std=c17 -D_GNU_SOURCE -Wall -Wextra -g -O1
-PACKAGE_LISTS := grader/packages.txt book/packages.txt
+PACKAGE_LISTS := grader/packages.txt book/packages.txt tools/packages.txt
 
 .PHONY: all deps labs grade progress test test-grader test-catalogue bench skeletons check-skeletons plot compare-sockperf
 
