@@ -6,9 +6,9 @@ SHELL := /bin/bash
 LAB ?=
 GRADE_FLAGS ?=
 CFLAGS_LAB := -std=c17 -D_GNU_SOURCE -Wall -Wextra -g -O1
-PACKAGE_LISTS := grader/packages.txt book/packages.txt
+PACKAGE_LISTS := grader/packages.txt book/packages.txt tools/packages.txt
 
-.PHONY: all deps labs grade progress test test-grader test-catalogue bench skeletons check-skeletons
+.PHONY: all deps labs grade progress test test-grader test-catalogue bench skeletons check-skeletons plot compare-sockperf
 
 ## all: install what is missing, build the book and the labs, grade labs/
 all: deps book labs progress
@@ -65,5 +65,16 @@ bench:
 	@tools/bench-grade
 
 include book/book.mk
+
+## plot [SOCKBENCH=path]: measure this machine with lab 09's sockbench (default: the solution,
+##   compiled into build/plot/): every transport, both modes, a few sizes, in well under a minute;
+##   writes build/plot/sockbench.svg and build/plot/sockbench.md, which chapter 12 shows
+plot: $(SOCKBENCH)
+	@tools/plot-sockbench --sockbench $(SOCKBENCH) --out $(PLOT_OUT)
+
+## compare-sockperf [SOCKBENCH=path]: sockbench side by side with sockperf (latency, TCP and
+##   UDP) and iperf3 (TCP throughput) on loopback: the figures and their ratios (a benchmark)
+compare-sockperf: $(SOCKBENCH)
+	@tools/compare-sockperf --sockbench $(SOCKBENCH)
 
 include docker/docker.mk

@@ -33,6 +33,7 @@ function Pandoc(doc)
 
   doc.blocks = pandoc.walk_block(pandoc.Div(doc.blocks), {
     CodeBlock = function(cb) return C.render_listing(cb) end,
+    Div = function(d) return C.generated(d, doc.meta) end,
     Link = function(l)
       local file, frag = C.chapter_target(l.target, seen)
       if file then

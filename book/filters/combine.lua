@@ -9,8 +9,9 @@ local function prefixed(slug, id)
   return slug .. "--" .. id
 end
 
-local function chapter_blocks(slug, blocks, seen)
+local function chapter_blocks(slug, blocks, seen, meta)
   return pandoc.walk_block(pandoc.Div(blocks), {
+    Div = function(d) return C.generated(d, meta) end,
     Header = function(h)
       h.identifier = (h.level == 1) and slug or prefixed(slug, h.identifier)
       return h
@@ -67,7 +68,7 @@ function Pandoc(doc)
   end
   for _, slug in ipairs(list) do
     local ch = pandoc.read(C.read_file(dir .. "/" .. slug .. ".md"), C.reader)
-    for _, b in ipairs(chapter_blocks(slug, ch.blocks, seen)) do doc.blocks:insert(b) end
+    for _, b in ipairs(chapter_blocks(slug, ch.blocks, seen, doc.meta)) do doc.blocks:insert(b) end
   end
   return doc
 end

@@ -70,6 +70,25 @@ function M.render_listing(cb)
   return pandoc.Div({ label, block }, pandoc.Attr("", { "listing" }))
 end
 
+-- A block the build generates, in place of a placeholder in the chapter:
+--   <div class="generated" data-src="plot/sockbench.md">
+--   (what GitHub shows instead)
+--   </div>
+-- becomes the Markdown of BOOK_OUT/plot/sockbench.md (metadata book-out says
+-- where BOOK_OUT is; book.mk puts the file there before the page is built).
+function M.generated(div, meta)
+  if not div.classes:includes("generated") then return nil end
+  local src = div.attributes["data-src"]
+  local out = meta["book-out"] and pandoc.utils.stringify(meta["book-out"])
+  if not src or not out then error("a generated block needs data-src and the book-out metadata") end
+  local path = out .. "/" .. src
+  local f = io.open(path, "r")
+  if not f then error(path .. " is missing: book.mk makes it (for chapter 12: make plot)") end
+  local text = f:read("a")
+  f:close()
+  return pandoc.Div(pandoc.read(text, M.reader).blocks, pandoc.Attr("", { "generated" }))
+end
+
 -- A link to a numbered chapter that is not in the book yet (one that
 -- book/tests/planned-chapters.txt lists): the pages show its text, unlinked.
 function M.planned_chapter(target, seen)
