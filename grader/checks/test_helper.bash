@@ -119,6 +119,7 @@ setup() {
   CHECK_HINT=''
   CHECK_READ=()
   GROUPS_STARTED=()
+  declare -gA PROGRAM_OF=()
   T=$(mktemp -d "$GRADER_TMP/c.XXXX")
   # The student's code may write here and nowhere else (lib/sandbox); the
   # grader's own sockets and files here are open to it (umask 000).
@@ -154,11 +155,13 @@ spawn() {
   shift 2
   local input=/dev/null arg sandbox=()
   [[ -e "$T/$name.in" ]] && input="$T/$name.in"
+  SPAWNED_PROGRAM=
   for arg in "$@"; do
-    [[ $arg == "$GRADER_BIN"/* ]] && sandbox=("$GRADER_LIB/sandbox")
+    [[ $arg == "$GRADER_BIN"/* ]] && sandbox=("$GRADER_LIB/sandbox") && SPAWNED_PROGRAM=${arg##*/}
   done
   setsid timeout -k 1 "$limit" "${sandbox[@]}" "$@" <"$input" >"$T/$name.out" 2>"$T/$name.err" 3>&- &
   SPAWNED=$!
+  PROGRAM_OF[$SPAWNED]=$SPAWNED_PROGRAM
   GROUPS_STARTED+=("$SPAWNED")
 }
 
@@ -318,22 +321,33 @@ unix_listening() {
   awk -v p="$1" '$NF == p && $4 == "00010000" { found = 1 } END { exit !found }' /proc/net/unix
 }
 
+# never_ready_marker PGID PROBE: the file that says this program never got
+# ready in this way (PROBE: unix_listening, tcp_listening, udp_bound...). Per
+# program and per kind of endpoint: a server that never listens on TCP (a
+# port without htons) may listen on a Unix path at once, and a slow start
+# under valgrind must get the full wait there.
+never_ready_marker() {
+  printf '%s/%s/never-ready.%s.%s' "$GRADER_WORK" "$LAB" "${PROGRAM_OF[$1]:-unknown}" "$2"
+}
+
 # wait_listening PGID WHAT SECONDS PROBE...: wait until PROBE succeeds (the
 # server listens on WHAT). Fails with evidence if the server stops first or
 # is too slow.
 wait_listening() {
   local pgid=$1 what=$2 seconds=$3
   shift 3
-  # Once a server of this lab has run for the whole wait without ever
-  # listening (a hang, not a slow start), later checks wait 2 s only: a
+  # Once this program has run for the whole wait without ever listening
+  # this way (a hang, not a slow start), later checks wait 2 s only: a
   # program that hangs costs one long wait, not one per check.
-  [[ -e $GRADER_WORK/$LAB/never-ready ]] && seconds=2
+  local never_ready
+  never_ready=$(never_ready_marker "$pgid" "$1")
+  [[ -e $never_ready ]] && seconds=2
   local deadline=$((SECONDS + seconds))
   while ((SECONDS < deadline)); do
     "$@" && return 0
     if ! kill -0 "$pgid" 2>/dev/null; then
       finish "$pgid"
-      [[ $STATUS == 124 || $STATUS == 137 ]] && : >"$GRADER_WORK/$LAB/never-ready"
+      [[ $STATUS == 124 || $STATUS == 137 ]] && : >"$never_ready"
       show_file "server stderr" "$T/server.err"
       fail_check "the server stopped ($(describe_status "$STATUS")) before listening on $what" \
         "the server listening on $what"
@@ -341,7 +355,7 @@ wait_listening() {
     fi
     sleep 0.05
   done
-  : >"$GRADER_WORK/$LAB/never-ready"
+  : >"$never_ready"
   fail_check "nothing listening on $what after $seconds s" "the server listening on $what"
 }
 
@@ -574,15 +588,16 @@ unix_dgram_bound() {
 # socket is bound to ENDPOINT (a path, or HOST:PORT for UDP). Fails with
 # evidence if it exits or is too slow (default 30 s).
 wait_dgram_bound() {
-  local pgid=$1 endpoint=$2 seconds=${3:-30} probe deadline
-  [[ -e $GRADER_WORK/$LAB/never-ready ]] && seconds=2
-  deadline=$((SECONDS + seconds))
+  local pgid=$1 endpoint=$2 seconds=${3:-30} probe deadline never_ready
   if [[ $endpoint == */* ]]; then probe=(unix_dgram_bound "$endpoint"); else probe=(udp_bound "${endpoint##*:}"); fi
+  never_ready=$(never_ready_marker "$pgid" "${probe[0]}")
+  [[ -e $never_ready ]] && seconds=2
+  deadline=$((SECONDS + seconds))
   while ((SECONDS < deadline)); do
     "${probe[@]}" && return 0
     if ! kill -0 "$pgid" 2>/dev/null; then
       finish "$pgid"
-      [[ $STATUS == 124 || $STATUS == 137 ]] && : >"$GRADER_WORK/$LAB/never-ready"
+      [[ $STATUS == 124 || $STATUS == 137 ]] && : >"$never_ready"
       show_file "server stderr" "$T/server.err"
       fail_check "the server stopped ($(describe_status "$STATUS")) before binding $endpoint" \
         "the server bound to $endpoint"
@@ -590,7 +605,7 @@ wait_dgram_bound() {
     fi
     sleep 0.05
   done
-  : >"$GRADER_WORK/$LAB/never-ready"
+  : >"$never_ready"
   fail_check "nothing bound to $endpoint after $seconds s" "the server bound to $endpoint"
 }
 
