@@ -253,3 +253,41 @@ checks_dir() {
       fail "README.md's table has no row '$(basename "$lab" .bats) 2/$n 2/$points'"
   done
 }
+
+@test "make progress grades a lab again only when its files or the grader changed" {
+  local copy=$BATS_TEST_TMPDIR/repo
+  mkdir -p "$copy/labs" "$copy/book" "$copy/docker"
+  cp "$ROOT/Makefile" "$copy/"
+  cp "$ROOT/book/book.mk" "$copy/book/"
+  cp "$ROOT/docker/docker.mk" "$copy/docker/"
+  cp -r "$ROOT/grader" "$copy/"
+  cp -r "$ROOT/labs/01-uds-echo" "$copy/labs/"
+  rm "$copy"/grader/checks/[0-9][0-9]-*.bats
+  local checks=$copy/grader/checks/01-uds-echo.bats
+  printf '%s\n' '# programs: uds-echo-server uds-echo-client' 'load test_helper' \
+    '@test "passes [1 pt]" { true; }' '@test "fails [2 pts]" { false; }' >"$checks"
+
+  run make -C "$copy" --no-print-directory progress
+  assert_success
+  assert_line --partial 'GRADE   01-uds-echo'
+  assert_line --regexp '^01-uds-echo +1/2 +1/3$'
+  run make -C "$copy" --no-print-directory progress
+  assert_success
+  refute_line --partial 'GRADE'
+  assert_line --regexp '^01-uds-echo +1/2 +1/3$'
+
+  # The grader changed: the table shows the new verdict.
+  sed -i 's/{ false; }/{ true; }/' "$checks"
+  run make -C "$copy" --no-print-directory progress
+  assert_line --partial 'GRADE   01-uds-echo'
+  assert_line --regexp '^01-uds-echo +2/2 +3/3$'
+  # A student's file changed, or a new file appeared in the lab's folder.
+  touch "$copy/labs/01-uds-echo/uds-echo-server.c"
+  run make -C "$copy" --no-print-directory progress
+  assert_line --partial 'GRADE   01-uds-echo'
+  : >"$copy/labs/01-uds-echo/notes.txt"
+  run make -C "$copy" --no-print-directory progress
+  assert_line --partial 'GRADE   01-uds-echo'
+  run make -C "$copy" --no-print-directory progress
+  refute_line --partial 'GRADE'
+}
