@@ -190,12 +190,21 @@ gradescope() {
   needs_image
   local zip=$BATS_TEST_TMPDIR/autograder.zip sub=$BATS_TEST_TMPDIR/submission
   "$ROOT/docker/gradescope/make-zip" "$zip" >/dev/null
-  cp -r "$ROOT/solutions" "$sub"
+  # Two labs keep it short (docker-test compares every lab): lab 01, and lab
+  # 08, whose namespace checks a default container cannot judge.
+  mkdir -p "$sub"
+  cp -r "$ROOT/solutions/$LAB" "$ROOT/solutions/08-ping" "$sub/"
   run gradescope "$zip" "$sub"
   assert_success
   run valid_results "$BATS_TEST_TMPDIR/results/results.json"
   assert_success
-  run jq -e '.score == .max_score and all(.tests[]; .visibility == "visible") and .stdout_visibility == "hidden"' \
+  # Every check passes, except those the container cannot observe: they say
+  # "not judged" and award nothing.
+  run jq -e --arg lab "$LAB" '
+    ([.tests[] | select(.status == "passed")] | length > 0) and
+    all(.tests[]; .status == "passed" or
+      ((.output | startswith("not judged")) and .score == 0 and (.tags // [] | index($lab) | not))) and
+    all(.tests[]; .visibility == "visible") and .stdout_visibility == "hidden"' \
     "$BATS_TEST_TMPDIR/results/results.json"
   assert_success
 }
