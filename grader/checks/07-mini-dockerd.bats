@@ -55,7 +55,9 @@ exercise_server() {
   { http_request GET /containers/json; http_request HEAD /version; http_request GET /_ping "Connection: close"; } >"$T/ex1.req"
   printf 'GET /_ping HTTP/1.1\r\nX: %s\r\n\r\n' "$(head -c 20000 /dev/zero | tr '\0' a)" >"$T/ex2.req"
   printf 'GET /_ping HTTP/1.0\r\n\r\n' >"$T/ex3.req"
-  printf '\0\1\2 GET\r\n\r\n' >"$T/ex4.req"
+  # Malformed (a 400), but without the NUL byte that "survives binary
+  # garbage" is about: a bug there must not cost these checks too.
+  printf '\1\2\377 GET\r\n\r\n' >"$T/ex4.req"
   { http_request GET /_ping; http_request DELETE /version; http_request GET /nope; printf 'GET /x HTTP/1.1\r\nHost x\r\n\r\n'; } >"$T/ex5.req"
   run_program 40 exercise "$PYTHON" "$HTTP_PEER" "$SOCK" "$T"/ex{1,2,3,4,5}.req --wait 10
   # A client left connected and idle when the signal comes: connected once

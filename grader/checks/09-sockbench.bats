@@ -72,7 +72,9 @@ finish_runs() {
   for i in "${!RUN_GROUPS[@]}"; do
     finish "${RUN_GROUPS[$i]}"
     RUN_STATUS[i]=$STATUS
-    RUN_WALL[i]=$(awk -v a="${RUN_STARTED[$i]}" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.6f", b - a }')
+    # EPOCHREALTIME has six decimals: microseconds without the point.
+    local wall=$((10#${EPOCHREALTIME//[!0-9]/} - 10#${RUN_STARTED[$i]//[!0-9]/}))
+    printf -v 'RUN_WALL[i]' '%d.%06d' $((wall / 1000000)) $((wall % 1000000))
   done
 }
 
@@ -118,11 +120,13 @@ parse_result() {
   local i=$1 out=$T/run-$1.out line
   run_words "$i"
   R_SIZE= R_COUNT= R_MEDIAN= R_P99= R_BYTES= R_SECONDS= R_RATE= R_LOST= PARSE_PROBLEM=
-  if [[ ! -s $out || $(wc -l <"$out") != 1 || $(tail -c 1 "$out" | od -An -tx1 | tr -d ' ') != 0a ]]; then
+  local lines=()
+  [[ -r $out ]] && mapfile lines <"$out" # each line with its newline
+  if [[ ${#lines[@]} != 1 || ${lines[0]} != *$'\n' ]]; then
     PARSE_PROBLEM="not exactly one line on stdout"
     return 1
   fi
-  line=$(head -n 1 "$out")
+  line=${lines[0]%$'\n'}
   if [[ -n $W_JSON ]]; then
     parse_json "$line"
     return
@@ -872,14 +876,19 @@ with_exit_trace() {
 
 # main_pid I: the first process of run I's trace (the program itself).
 main_pid() {
-  awk 'NR == 1 { print $1; exit }' "$T/run-$1.trace" 2>/dev/null
+  local pid
+  [[ -r $T/run-$1.trace ]] && read -r pid _ <"$T/run-$1.trace" && printf '%s\n' "$pid"
+  return 0
 }
 
 # main_ended I: run I's main process has exited (or was killed).
 main_ended() {
-  local pid
-  pid=$(main_pid "$1")
-  [[ -n $pid ]] && grep -Eq "^$pid +\+\+\+ (exited|killed)" "$T/run-$1.trace"
+  local pid first rest
+  [[ -r $T/run-$1.trace ]] && read -r pid _ <"$T/run-$1.trace" && [[ -n $pid ]] || return 1
+  while read -r first rest; do
+    [[ $first == "$pid" && ( $rest == '+++ exited'* || $rest == '+++ killed'* ) ]] && return 0
+  done <"$T/run-$1.trace"
+  return 1
 }
 
 # wait_main_then_rest I SECONDS: wait for run I's main process to end (at
