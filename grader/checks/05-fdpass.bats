@@ -76,7 +76,7 @@ peer_failed() {
 
 # can_hide_dir: the sandbox lets the hiding wrapper run here.
 can_hide_dir() {
-  run_program 5 hideprobe "$GRADER_LIB/sandbox" "${HIDE_DIR[@]}" "$T/files" test ! -e "$T/files/a.txt"
+  run_program 5 hideprobe "$GRADER_LAUNCH" -s "${HIDE_DIR[@]}" "$T/files" test ! -e "$T/files/a.txt"
   [[ $STATUS == 0 ]]
 }
 

@@ -73,14 +73,14 @@ connections() {
 # spawn_client LIMIT NAME COMMAND...: spawn (test_helper) for a peer fed from
 # the FIFO $T/NAME.in, which must not inherit the check's write ends of the
 # other clients' FIFOs (their EOF would never come): the subshell closes them
-# before setsid and timeout start. (A candidate for test_helper: spawn with
+# before the launcher starts. (A candidate for test_helper: spawn with
 # descriptors to close.)
 spawn_client() {
   local limit=$1 name=$2 fd
   shift 2
   (
     for fd in "${CLIENT_FD[@]}"; do exec {fd}>&-; done
-    exec setsid timeout -k 1 "$limit" "$@" <"$T/$name.in" >"$T/$name.out" 2>"$T/$name.err" 3>&-
+    exec "$GRADER_LAUNCH" -t "$limit" -- "$@" <"$T/$name.in" >"$T/$name.out" 2>"$T/$name.err" 3>&-
   ) &
   SPAWNED=$!
   GROUPS_STARTED+=("$SPAWNED")

@@ -59,7 +59,7 @@ spawn_ping() {
   shift 3
   while (($#)) && [[ $1 != -- ]]; do wrapper+=("$1"); shift; done
   shift
-  setsid timeout -k 1 "$limit" "$GRADER_LIB/netns" "$NETNS" "$mode" "${wrapper[@]}" \
+  "$GRADER_LAUNCH" -t "$limit" -- "$GRADER_LIB/netns" "$NETNS" "$mode" "${wrapper[@]}" \
     "$(student icmp-ping)" "$@" </dev/null >"$T/$name.out" 2>"$T/$name.err" 3>&- &
   SPAWNED=$!
   GROUPS_STARTED+=("$SPAWNED")

@@ -140,7 +140,7 @@ setup() {
   # its own (grader/grade), and student code cannot write in GRADER_TMP.
   T=$GRADER_TMP/c.$BATS_TEST_NUMBER
   mkdir "$T" || return 1
-  # The student's code may write here and nowhere else (lib/sandbox); the
+  # The student's code may write here and nowhere else (lib/launch.c); the
   # grader's own sockets and files here are open to it (umask 000).
   [[ -n ${GRADER_DROP_UID:-} ]] && chown "$GRADER_DROP_UID:$GRADER_DROP_UID" "$T"
   umask 000
@@ -161,14 +161,14 @@ teardown() {
   cd / && rm -rf "$T"
 }
 
-# spawn LIMIT NAME [WRAPPER...] PROGRAM ARGS...: start a process in a new
-# session (so a process group of its own) under `timeout -k` (LIMIT seconds
-# times GRADER_TIME_SCALE, default 1: the one knob for a machine much slower
-# than a busy 2-core runner), stdout and
-# stderr to $T/NAME.out and $T/NAME.err, stdin from $T/NAME.in if it exists.
-# A command that runs a student's program (directly or under strace or
-# valgrind) runs in lib/sandbox. Sets SPAWNED to the group id. Never
-# inherits bats' fd 3.
+# spawn LIMIT NAME [WRAPPER...] PROGRAM ARGS...: start a process with
+# lib/launch.c: in a new session (so a process group of its own) under a
+# time limit (LIMIT seconds times GRADER_TIME_SCALE, default 1: the one knob
+# for a machine much slower than a busy 2-core runner; SIGTERM at the limit,
+# SIGKILL 1 s later), stdout and stderr to $T/NAME.out and $T/NAME.err,
+# stdin from $T/NAME.in if it exists. A command that runs a student's
+# program (directly or under strace or valgrind) runs in the sandbox
+# (launch -s). Sets SPAWNED to the group id. Never inherits bats' fd 3.
 spawn() {
   local limit=$(($1 * ${GRADER_TIME_SCALE:-1})) name=$2
   shift 2
@@ -176,9 +176,9 @@ spawn() {
   [[ -e "$T/$name.in" ]] && input="$T/$name.in"
   SPAWNED_PROGRAM=
   for arg in "$@"; do
-    [[ $arg == "$GRADER_BIN"/* ]] && sandbox=("$GRADER_LIB/sandbox") && SPAWNED_PROGRAM=${arg##*/}
+    [[ $arg == "$GRADER_BIN"/* ]] && sandbox=(-s) && SPAWNED_PROGRAM=${arg##*/}
   done
-  setsid timeout -k 1 "$limit" "${sandbox[@]}" "$@" <"$input" >"$T/$name.out" 2>"$T/$name.err" 3>&- &
+  "$GRADER_LAUNCH" -t "$limit" "${sandbox[@]}" -- "$@" <"$input" >"$T/$name.out" 2>"$T/$name.err" 3>&- &
   SPAWNED=$!
   PROGRAM_OF[$SPAWNED]=$SPAWNED_PROGRAM
   GROUPS_STARTED+=("$SPAWNED")
@@ -378,6 +378,14 @@ never_ready_marker() {
   printf '%s/%s/never-ready.%s.%s' "$GRADER_WORK" "$LAB" "${PROGRAM_OF[$1]:-unknown}" "$2"
 }
 
+# poll_pause: the pause between two looks at a server that is not ready
+# yet: 10 ms for the first 0.2 s (most servers are ready within a few ms,
+# and each start in a check waited a whole 50 ms), then 50 ms (a server under
+# valgrind takes about a second). Counts in the caller's local POLLS.
+poll_pause() {
+  if ((POLLS++ < 20)); then sleep 0.01; else sleep 0.05; fi
+}
+
 # wait_listening PGID WHAT SECONDS PROBE...: wait until PROBE succeeds (the
 # server listens on WHAT). Fails with evidence if the server stops first or
 # is too slow.
@@ -390,7 +398,7 @@ wait_listening() {
   local never_ready
   never_ready=$(never_ready_marker "$pgid" "$1")
   [[ -e $never_ready ]] && seconds=2
-  local deadline=$((SECONDS + seconds))
+  local deadline=$((SECONDS + seconds)) POLLS=0
   while ((SECONDS < deadline)); do
     "$@" && return 0
     if ! kill -0 "$pgid" 2>/dev/null; then
@@ -401,7 +409,7 @@ wait_listening() {
         "the server listening on $what"
       return 1
     fi
-    sleep 0.05
+    poll_pause
   done
   : >"$never_ready"
   fail_check "nothing listening on $what after $seconds s" "the server listening on $what"
@@ -634,7 +642,7 @@ unix_dgram_bound() {
 # socket is bound to ENDPOINT (a path, or HOST:PORT for UDP). Fails with
 # evidence if it exits or is too slow (default 30 s).
 wait_dgram_bound() {
-  local pgid=$1 endpoint=$2 seconds=${3:-30} probe deadline never_ready
+  local pgid=$1 endpoint=$2 seconds=${3:-30} probe deadline never_ready POLLS=0
   if [[ $endpoint == */* ]]; then probe=(unix_dgram_bound "$endpoint"); else probe=(udp_bound "${endpoint##*:}"); fi
   never_ready=$(never_ready_marker "$pgid" "${probe[0]}")
   [[ -e $never_ready ]] && seconds=2
@@ -649,7 +657,7 @@ wait_dgram_bound() {
         "the server bound to $endpoint"
       return 1
     fi
-    sleep 0.05
+    poll_pause
   done
   : >"$never_ready"
   fail_check "nothing bound to $endpoint after $seconds s" "the server bound to $endpoint"

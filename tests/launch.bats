@@ -1,0 +1,130 @@
+#!/usr/bin/env bats
+# grader/lib/launch.c, the launcher every process of a check starts through:
+# its time limit and exit statuses, and what its sandbox takes away. Built
+# once per run of this file; a few seconds in all (the time limits tested
+# are 1 s).
+
+load test_helper
+
+setup_file() {
+  export LAUNCH=$BATS_FILE_TMPDIR/launch
+  cc -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -O1 -o "$LAUNCH" "$ROOT/grader/lib/launch.c"
+}
+
+setup() {
+  # A directory the dropped uid may write in, as a check's own is.
+  cd "$BATS_TEST_TMPDIR" && chmod 777 .
+  unset GRADER_DROP_UID GRADER_PIDNS
+}
+
+# as_root_sandbox: the settings grader/grade exports when run as root.
+as_root_sandbox() {
+  [[ $(id -u) == 0 ]] || skip "needs root (a dropped uid and a PID namespace)"
+  export GRADER_DROP_UID=$((300000 + $$ % 100000)) GRADER_PIDNS=root
+}
+
+@test "launch passes on the command's exit status, and 128+N for signal N" {
+  run "$LAUNCH" -t 5 -- sh -c 'exit 3'
+  assert_equal "$status" 3
+  run "$LAUNCH" -t 5 -- sh -c 'kill -SEGV $$'
+  assert_equal "$status" 139
+}
+
+@test "launch stops a command at its time limit with 124, and with SIGKILL (137) one that ignores SIGTERM" {
+  run "$LAUNCH" -t 1 -- sleep 30
+  assert_equal "$status" 124
+  run "$LAUNCH" -t 1 -- sh -c 'trap "" TERM; sleep 30'
+  assert_equal "$status" 137
+}
+
+@test "launch starts the command in a session of its own, led by launch" {
+  run "$LAUNCH" -t 5 -- sh -c 'ps -o pgid= -o sid= -p $PPID -p $$'
+  assert_success
+  local launch_pid
+  launch_pid=$(awk 'NR == 1 { print $1 }' <<<"$output")
+  assert_equal "$(awk '{ print $1 == $2 }' <<<"$output" | sort -u)" 1
+  [[ $launch_pid != "$(ps -o pgid= -p $$ | tr -d ' ')" ]]
+}
+
+@test "the command starts with default signal actions and nothing blocked, even from a background job" {
+  ( trap '' INT QUIT; "$LAUNCH" -t 5 -- grep -E '^Sig(Ign|Blk)' /proc/self/status >"$BATS_TEST_TMPDIR/out" ) &
+  wait $!
+  run cat "$BATS_TEST_TMPDIR/out"
+  assert_line 'SigIgn:	0000000000000000'
+  assert_line 'SigBlk:	0000000000000000'
+}
+
+@test "a command that cannot be found exits 127 with a message" {
+  run -127 "$LAUNCH" -t 5 -- /nonexistent/program
+  assert_output --partial 'launch: cannot run /nonexistent/program'
+}
+
+@test "launch refuses a time limit that is not a positive number of seconds" {
+  run "$LAUNCH" -t soon -- true
+  assert_equal "$status" 125
+  assert_output --partial 'not a time limit'
+}
+
+@test "the sandbox runs the command as the dropped uid, without groups, capabilities or new privileges" {
+  as_root_sandbox
+  run "$LAUNCH" -t 5 -s -- sh -c 'id -u; id -G; grep -E "^(Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs):" /proc/self/status'
+  assert_success
+  assert_line --index 0 "$GRADER_DROP_UID"
+  assert_line --index 1 "$GRADER_DROP_UID"
+  assert_line 'CapBnd:	0000000000000000'
+  assert_line 'CapInh:	0000000000000000'
+  assert_line 'CapAmb:	0000000000000000'
+  assert_line 'NoNewPrivs:	1'
+}
+
+@test "the sandbox sets the limits, the umask and TMPDIR" {
+  as_root_sandbox
+  GRADER_MAX_FILE_MIB=2 run "$LAUNCH" -t 5 -s -- bash -c 'ulimit -c; ulimit -f; ulimit -t; ulimit -u; umask; echo "$TMPDIR"'
+  assert_success
+  assert_equal "$output" "$(printf '0\n2048\n60\n512\n0022\n%s' "$PWD")"
+}
+
+@test "in the sandbox's PID namespace the command is PID 2 and sees only its own processes" {
+  as_root_sandbox
+  run "$LAUNCH" -t 5 -s -- bash -c 'echo $$; pids=(/proc/[0-9]*); echo "${pids[*]}"'
+  assert_success
+  assert_line --index 0 2
+  # PID 1 (launch) and the shell: /proc is the namespace's own.
+  assert_line --index 1 '/proc/1 /proc/2'
+}
+
+@test "what the command leaves running dies with it, even after setsid" {
+  as_root_sandbox
+  run "$LAUNCH" -t 5 -s -- sh -c 'setsid sleep 60 </dev/null >/dev/null 2>&1 & exit 0'
+  assert_success
+  sleep 0.2
+  run pgrep -U "$GRADER_DROP_UID"
+  assert_failure
+}
+
+@test "kill(-1) in the sandbox reaches nothing outside it" {
+  as_root_sandbox
+  sleep 30 &
+  local outside=$!
+  run "$LAUNCH" -t 5 -s -- sh -c 'kill -KILL -1; echo alive'
+  kill -0 "$outside"
+  kill "$outside"
+  assert_output --partial alive
+}
+
+@test "without a PID namespace the sandbox still drops the uid" {
+  as_root_sandbox
+  GRADER_PIDNS=none run "$LAUNCH" -t 5 -s -- id -u
+  assert_success
+  assert_output "$GRADER_DROP_UID"
+  GRADER_PIDNS=none run "$LAUNCH" -s -- id -u
+  assert_output "$GRADER_DROP_UID"
+}
+
+@test "through a user namespace (not root) the command still gets a PID namespace of its own" {
+  unset GRADER_DROP_UID
+  GRADER_PIDNS=userns run "$LAUNCH" -t 5 -s -- sh -c 'echo $$'
+  [[ $status == 125 ]] && skip "user namespaces are not allowed here: $output"
+  assert_success
+  assert_output 2
+}
