@@ -75,7 +75,9 @@ assert_fails_also_maybe() {
   assert_line "$check"
   while IFS= read -r name; do
     [[ $name == "$check" ]] && continue
-    printf '%s\n' "$@" | grep -qxF -- "$name" || fail "lost another check too: $name"
+    printf '%s\n' "$@" | grep -qxF -- "$name" ||
+      fail "lost another check too: $name
+$(jq -r --arg name "$name" '.tests[] | select(.name == $name) | .output' "$RESULT")"
   done <<<"$output"
 }
 

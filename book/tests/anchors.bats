@@ -1,7 +1,20 @@
 #!/usr/bin/env bats
-# The section anchors that grader hints point at exist in the built HTML, and
-# in the Markdown under the same GitHub identifiers (no {#id} attributes).
+# The section anchors that grader hints point at (read from the check files)
+# and those listed in required-anchors.txt exist in the built HTML, and in
+# the Markdown under the same GitHub identifiers (no {#id} attributes).
 load helpers
+
+# hint_anchors: "FILE ID" for every CHAPTER#ANCHOR a check's hint names
+# (grader/checks/, read as they are: a new lab's hints need no list).
+hint_anchors() {
+  grep -rhoE "\b(0[1-9]|1[0-9]|[a-z])-[a-z-]+#[a-z0-9_-]+" grader/checks/ | sort -u | tr '#' ' '
+}
+
+@test "the grader's hints are read as sections (a check of hint_anchors itself)" {
+  hint_anchors | grep -qx '05-lifecycle clean-shutdown-on-signals'
+  hint_anchors | grep -qx 'a-debugging how-the-grader-compiles'
+  [ "$(hint_anchors | wc -l)" -gt 50 ]
+}
 
 @test "every anchor the grader links to is in the built HTML" {
   missing=0
@@ -10,7 +23,7 @@ load helpers
     if ! grep -q "id=\"$id\"" "$BOOK_OUT/$file.html"; then
       echo "missing: $BOOK_OUT/$file.html#$id"; missing=1
     fi
-  done < book/tests/required-anchors.txt
+  done < <(hint_anchors; cat book/tests/required-anchors.txt)
   [ "$missing" -eq 0 ]
 }
 

@@ -49,18 +49,6 @@ gai_order() {
     awk '$2 == "STREAM" { print $1 }' | paste -sd ' ') == "$1" ]]
 }
 
-# open_fds_not_accepted LOG: the descriptors valgrind found open at exit,
-# other than inherited ones and those that accept or accept4 created.
-open_fds_not_accepted() {
-  awk '
-    { sub(/^==[0-9]+== ?/, "") }
-    /^Open (file|AF_|socket|descriptor|pipe)/ { entry = $0; next }
-    entry != "" && /<inherited from parent>/ { entry = ""; next }
-    entry != "" && /^ *at / { if ($0 !~ / accept4? \(/) print entry; entry = ""; next }
-    entry != "" { entry = "" }
-  ' "$1"
-}
-
 # Hooks for the standard checks (test_helper.bash, "Standard checks").
 start_server() {
   local limit=$1
