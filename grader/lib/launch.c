@@ -28,7 +28,11 @@
  *                    semantics (PID 1 ignores signals it has no handler
  *                    for), and whatever COMMAND leaves running, daemons
  *                    that left its group included, dies with PID 1 when
- *                    COMMAND has exited.
+ *                    COMMAND has exited. COMMAND's PID there is this
+ *                    process's own (outside), not 2: PIDs stay as unique
+ *                    as on an ordinary system, so two runs that share a
+ *                    network namespace and name abstract sockets or files
+ *                    after getpid() do not collide.
  *   GRADER_MAX_FILE_MIB (64), GRADER_MAX_CPU_SECONDS (60),
  *   GRADER_MAX_MEMORY_MIB (8192), GRADER_MAX_PROCESSES (512, only with a
  *                    dropped uid): RLIMIT_FSIZE, RLIMIT_CPU, RLIMIT_AS,
@@ -245,14 +249,28 @@ static int shell_status(int status) {
   return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
 }
 
+/* In a new PID namespace the first PIDs are 1, 2, 3... in every sandbox, so
+ * concurrent commands would all be PID 2. Make the next PID given here
+ * PID (launch's PID outside, unique while launch lives): pid namespaces
+ * allocate upwards from ns_last_pid. Needs CAP_SYS_ADMIN (or
+ * CAP_CHECKPOINT_RESTORE) over the namespace, which PID 1 has before it
+ * drops privileges. */
+static void next_pid_is(pid_t pid) {
+  char last[32];
+  snprintf(last, sizeof last, "%ld", (long)pid - 1);
+  write_file("/proc/sys/kernel/ns_last_pid", last);
+}
+
 /* PID 1 of the new PID namespace: start COMMAND, reap every orphan that the
  * kernel hands over, and exit with COMMAND's status; the kernel then kills
  * whatever is left in the namespace. */
-static _Noreturn void be_init(char **command, uid_t drop_uid, bool dropping) {
+static _Noreturn void be_init(char **command, pid_t command_pid, uid_t drop_uid, bool dropping) {
   /* If launch dies (SIGKILL to its group), the namespace goes with it. */
   if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
     die("cannot set the parent-death signal: %s", strerror(errno));
   mount_own_proc();
+  if (command_pid > 2)
+    next_pid_is(command_pid);
   if (dropping)
     drop_privileges(drop_uid);
   pid_t program = fork();
@@ -348,12 +366,13 @@ int main(int argc, char **argv) {
   if (sigprocmask(SIG_BLOCK, &watched, NULL) != 0)
     die("cannot block signals: %s", strerror(errno));
 
+  pid_t launch_pid = getpid();
   pid_t child = fork();
   if (child < 0)
     die("cannot fork: %s", strerror(errno));
   if (child == 0) {
     if (pidns != PIDNS_NONE)
-      be_init(options.command, (uid_t)drop, dropping);
+      be_init(options.command, launch_pid, (uid_t)drop, dropping);
     if (dropping)
       drop_privileges((uid_t)drop);
     exec_command(options.command);
