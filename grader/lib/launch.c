@@ -254,11 +254,16 @@ static int shell_status(int status) {
  * PID (launch's PID outside, unique while launch lives): pid namespaces
  * allocate upwards from ns_last_pid. Needs CAP_SYS_ADMIN (or
  * CAP_CHECKPOINT_RESTORE) over the namespace, which PID 1 has before it
- * drops privileges. */
-static void next_pid_is(pid_t pid) {
+ * drops privileges. Where the write is refused (a container's read-only
+ * /proc/sys), the namespace still isolates: the PIDs are just small. */
+static bool next_pid_is(pid_t pid) {
   char last[32];
-  snprintf(last, sizeof last, "%ld", (long)pid - 1);
-  write_file("/proc/sys/kernel/ns_last_pid", last);
+  int length = snprintf(last, sizeof last, "%ld", (long)pid - 1);
+  int fd = open("/proc/sys/kernel/ns_last_pid", O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return false;
+  bool written = write(fd, last, (size_t)length) == length;
+  return close(fd) == 0 && written;
 }
 
 /* PID 1 of the new PID namespace: start COMMAND, reap every orphan that the
@@ -270,7 +275,7 @@ static _Noreturn void be_init(char **command, pid_t command_pid, uid_t drop_uid,
     die("cannot set the parent-death signal: %s", strerror(errno));
   mount_own_proc();
   if (command_pid > 2)
-    next_pid_is(command_pid);
+    (void)next_pid_is(command_pid); /* best effort, see there */
   if (dropping)
     drop_privileges(drop_uid);
   pid_t program = fork();
