@@ -60,6 +60,12 @@ start_server() {
 exercise_server() {
   socat_echo 127.0.0.1 "$SERVER_ENDPOINT"
 }
+valgrind_clients() {
+  head -c 75000 /dev/urandom | base64 >"$T/client.in"
+  run_program 30 client "${VALGRIND[@]}" --log-file="$T/client-tcp-echo-client.valgrind" \
+    "$(student tcp-echo-client)" localhost "$SERVER_ENDPOINT"
+}
+ACCEPTED_FDS_CHECK="closes each client's descriptor"
 
 # --- compiling --------------------------------------------------------------
 
@@ -442,46 +448,6 @@ exercise_server() {
 
 @test "exits 0 on SIGINT and on SIGTERM [2 pts]" { check_signal_exit; }
 
-@test "closes every descriptor at exit [1 pt]" {
-  hint "Before exiting on a signal, close the listening socket(s) and anything else you opened (a signalfd, a self-pipe)." \
-    05-lifecycle#closing-every-descriptor a-debugging#valgrind-and-descriptor-leaks
-  needs server
-  local port open
-  port=$(free_port)
-  start_tcp_server 100 "$port" "${VALGRIND[@]}" --log-file="$T/valgrind.log" || return 1
-  socat_echo 127.0.0.1 "$port" || true
-  stop_observed TERM "$SERVER" 15 "$port" || not_judged_after_no_exit
-  if ! open=$(valgrind_open_fds "$T/valgrind.log"); then
-    # A descriptor that accept returned is a client's, which "closes each
-    # client's descriptor" judges; here only the others count.
-    local others
-    others=$(open_fds_not_accepted "$T/valgrind.log")
-    if [[ -z $others ]]; then
-      note "only client connections were left open: \"closes each client's descriptor\" judges those"
-      return 0
-    fi
-    fail_check "descriptors still open at exit (valgrind --track-fds=yes): $(echo "$others" | paste -sd ';')" \
-      "only stdin, stdout and stderr open at exit"
-  fi
-}
+@test "closes every descriptor at exit [1 pt]" { check_cleanup; }
 
-@test "no memory errors or leaks under valgrind [2 pts]" {
-  hint "valgrind found invalid memory accesses or memory that was never freed (freeaddrinfo after getaddrinfo!): read its report (line numbers included) and fix the first problem first." \
-    a-debugging#valgrind-and-descriptor-leaks
-  needs server client
-  local port side problems
-  port=$(free_port)
-  start_tcp_server 100 "$port" "${VALGRIND[@]}" --log-file="$T/server.valgrind" || return 1
-  socat_echo 127.0.0.1 "$port" || true
-  head -c 75000 /dev/urandom | base64 >"$T/client.in"
-  run_program 30 client "${VALGRIND[@]}" --log-file="$T/client.valgrind" \
-    "$(student tcp-echo-client)" localhost "$port"
-  stop_observed TERM "$SERVER" 20 "$port" || not_judged_after_no_exit
-  for side in server client; do
-    if ! problems=$(valgrind_memory_problems "$T/$side.valgrind"); then
-      fail_check "in the $side: $(echo "$problems" | paste -sd ';' | tr -s ' ')" \
-        "no invalid reads or writes, no definitely-lost memory"
-      return 1
-    fi
-  done
-}
+@test "no memory errors or leaks under valgrind [2 pts]" { check_valgrind; }

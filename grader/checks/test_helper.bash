@@ -798,7 +798,7 @@ exit_of() {
 }
 
 check_cleanup() {
-  hint "Before exiting on a signal, close the listening socket and everything else you opened (client sockets, a signalfd, a self-pipe, an epoll descriptor), and unlink the socket file you created." \
+  hint "Before exiting on a signal, close the listening socket and everything else you opened (client sockets, a signalfd, a self-pipe, an epoll descriptor), and unlink any socket file you created." \
     05-lifecycle#clean-shutdown-on-signals a-debugging#valgrind-and-descriptor-leaks
   local open program
   # shellcheck disable=SC2207
@@ -828,7 +828,7 @@ check_cleanup() {
 }
 
 check_valgrind() {
-  hint "valgrind found invalid memory accesses or memory that was never freed: read its report (line numbers included) and fix the first problem first." \
+  hint "valgrind found invalid memory accesses or memory that was never freed (freeaddrinfo after getaddrinfo, free after getline): read its report (line numbers included) and fix the first problem first." \
     a-debugging#valgrind-and-descriptor-leaks
   local log problems program
   needs "${PROGRAMS[@]}"
