@@ -158,3 +158,16 @@ reason_for() {
     skip "no PID namespace here: kill(-1) would reach every process of this user"
   grade_hostile kills-everyone
 }
+
+@test "a program cannot reach a listener outside its grading, even on loopback" {
+  [[ $(id -u) == 0 ]] || skip "no network namespace as an ordinary user: gradings share the machine's loopback"
+  # The listener: whatever reaches it is kept in $BATS_TEST_TMPDIR/outside.
+  socat -u TCP-LISTEN:0,bind=127.0.0.1,fork OPEN:"$BATS_TEST_TMPDIR/outside",creat,append &
+  local listener=$! port= tries=100
+  until port=$(ss -Htlnp | awk -v pid="pid=$listener," 'index($0, pid) { sub(/.*:/, "", $4); print $4 }') && [[ -n $port ]] ||
+    ((--tries == 0)); do sleep 0.05; done
+  [[ -n $port ]]
+  HOSTILE_PORT=$port grade_hostile phones-home
+  kill "$listener"
+  [[ ! -s $BATS_TEST_TMPDIR/outside ]] || fail "the program got out: $(cat "$BATS_TEST_TMPDIR/outside")"
+}

@@ -135,3 +135,24 @@ as_root_sandbox() {
   assert_equal "$launch_status" 0
   assert_output "/proc/1 /proc/$launch_pid"
 }
+
+@test "launch -n runs the command in a network namespace of its own with loopback up" {
+  [[ $(id -u) == 0 ]] || skip "needs root (a network namespace)"
+  # A listener outside that the command must not see.
+  socat TCP-LISTEN:0,bind=127.0.0.1 PIPE &
+  local outside=$! tries=100
+  until grep -q ' 0A ' /proc/net/tcp || ((--tries == 0)); do sleep 0.05; done
+  grep -q ' 0A ' /proc/net/tcp
+  run "$LAUNCH" -n -- bash -c '
+    readlink /proc/self/ns/net
+    awk -F: "NR > 2 { print \$1 }" /proc/net/dev | tr -d " "
+    tail -n +2 /proc/net/tcp | wc -l
+    socat -T 5 TCP-LISTEN:5555,bind=127.0.0.1 PIPE &
+    echo hello | socat -T 5 - TCP:127.0.0.1:5555,retry=50,interval=0.05'
+  kill "$outside"
+  assert_success
+  refute_line --index 0 "$(readlink /proc/self/ns/net)"
+  assert_line --index 1 lo
+  assert_line --index 2 0
+  assert_line --index 3 hello
+}

@@ -5,8 +5,13 @@
  * sandbox script, setpriv, unshare, a PID 1 shell, env), which dominated
  * grading time on a small VM where a fork and an exec cost about 5 ms.
  *
- *   launch [-t SECONDS [-k SECONDS]] [-s] [--] COMMAND [ARG...]
+ *   launch [-n] [-t SECONDS [-k SECONDS]] [-s] [--] COMMAND [ARG...]
  *
+ * -n          a network namespace of its own with only loopback, up (needs
+ *             root): grader/grade runs each lab's checks in one, so that
+ *             the ports, abstract socket names and listeners of gradings
+ *             that run at once never meet, and nothing leaves the machine
+ *             (a DNS lookup fails at once instead of waiting on a server).
  * -t SECONDS  a new session (so a process group of its own, whose id is this
  *             process's pid); at the limit the group gets SIGTERM, and
  *             SIGKILL -k SECONDS (default 1) later. Exit status: COMMAND's,
@@ -58,7 +63,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -71,6 +79,7 @@ enum { EXIT_LAUNCH = 125, EXIT_CANNOT_RUN = 126, EXIT_NOT_FOUND = 127, EXIT_TIME
 enum pidns { PIDNS_NONE, PIDNS_ROOT, PIDNS_USERNS };
 
 struct options {
+  bool network;
   bool timed;
   double limit, kill_after;
   bool sandbox;
@@ -100,16 +109,17 @@ static struct options parse_options(int argc, char **argv) {
   struct options options = {.kill_after = 1};
   int option;
   /* '+': options end at the command, whose own options are its own. */
-  while ((option = getopt(argc, argv, "+t:k:s")) != -1) {
+  while ((option = getopt(argc, argv, "+nt:k:s")) != -1) {
     switch (option) {
+    case 'n': options.network = true; break;
     case 't': options.timed = true; options.limit = parse_seconds(optarg); break;
     case 'k': options.kill_after = parse_seconds(optarg); break;
     case 's': options.sandbox = true; break;
-    default: die("usage: launch [-t SECONDS [-k SECONDS]] [-s] [--] COMMAND [ARG...]");
+    default: die("usage: launch [-n] [-t SECONDS [-k SECONDS]] [-s] [--] COMMAND [ARG...]");
     }
   }
   if (optind >= argc)
-    die("usage: launch [-t SECONDS [-k SECONDS]] [-s] [--] COMMAND [ARG...]");
+    die("usage: launch [-n] [-t SECONDS [-k SECONDS]] [-s] [--] COMMAND [ARG...]");
   options.command = argv + optind;
   return options;
 }
@@ -175,6 +185,26 @@ static void write_file(const char *path, const char *text) {
     die("cannot write %s: %s", path, written < 0 ? strerror(errno) : "short write");
   if (close(fd) != 0)
     die("cannot close %s: %s", path, strerror(errno));
+}
+
+/* A network namespace of this process's own, its loopback interface up
+ * (SIOCSIFFLAGS, as `ip link set lo up`): 127.0.0.1 and ::1 work, nothing
+ * else does. */
+static void own_network(void) {
+  if (unshare(CLONE_NEWNET) != 0)
+    die("cannot make a network namespace: %s", strerror(errno));
+  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    die("cannot make a socket: %s", strerror(errno));
+  struct ifreq request = {0};
+  snprintf(request.ifr_name, sizeof request.ifr_name, "lo");
+  if (ioctl(fd, SIOCGIFFLAGS, &request) != 0)
+    die("cannot read loopback's flags: %s", strerror(errno));
+  request.ifr_flags |= IFF_UP;
+  if (ioctl(fd, SIOCSIFFLAGS, &request) != 0)
+    die("cannot bring loopback up: %s", strerror(errno));
+  if (close(fd) != 0)
+    die("cannot close a socket: %s", strerror(errno));
 }
 
 /* New PID and mount namespaces for this process's children; through a user
@@ -347,6 +377,8 @@ int main(int argc, char **argv) {
   bool dropping = drop >= 0;
   enum pidns pidns = options.sandbox ? pidns_from_env() : PIDNS_NONE;
 
+  if (options.network)
+    own_network();
   if (options.timed && setsid() < 0)
     die("cannot start a new session: %s", strerror(errno));
   if (options.sandbox) {
