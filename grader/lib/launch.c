@@ -260,12 +260,23 @@ static void drop_privileges(uid_t uid) {
     die("cannot set no_new_privs: %s", strerror(errno));
 }
 
+/* SIG_DFL for SIG through the system call itself: glibc's sigaction refuses
+ * the two real-time signals it keeps for itself (32 and 33), yet an ignored
+ * disposition of theirs is inherited through exec like any other (seen under
+ * CI). An all-zero kernel sigaction is SIG_DFL with no flags and an empty
+ * mask on every architecture's layout. */
+static void default_action_raw(int sig) {
+  unsigned long zeroes[4] = {0};
+  (void)syscall(SYS_rt_sigaction, sig, zeroes, NULL, (size_t)(_NSIG / 8)); /* KILL, STOP: EINVAL */
+}
+
 static _Noreturn void exec_command(char **command) {
   sigset_t none;
   sigemptyset(&none);
-  for (int sig = 1; sig < NSIG; sig++) {
+  for (int sig = 1; sig < _NSIG; sig++) {
     struct sigaction action = {.sa_handler = SIG_DFL};
-    sigaction(sig, &action, NULL); /* fails, harmlessly, for KILL, STOP and libc's own */
+    if (sigaction(sig, &action, NULL) != 0)
+      default_action_raw(sig);
   }
   sigprocmask(SIG_SETMASK, &none, NULL);
   execvp(command[0], command);
