@@ -58,7 +58,6 @@ as_root_sandbox() {
   # A parent that ignored signals 32 and 33 (glibc's sigaction refuses them;
   # the system call does not): seen under CI.
   cat >"$BATS_TEST_TMPDIR/ignore.c" <<'C'
-#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 int main(int argc, char **argv) {

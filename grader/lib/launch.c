@@ -66,9 +66,9 @@
 #include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
-#include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -297,14 +297,16 @@ static int shell_status(int status) {
  * CAP_CHECKPOINT_RESTORE) over the namespace, which PID 1 has before it
  * drops privileges. Where the write is refused (a container's read-only
  * /proc/sys), the namespace still isolates: the PIDs are just small. */
-static bool next_pid_is(pid_t pid) {
+static void next_pid_is(pid_t pid) {
   char last[32];
   int length = snprintf(last, sizeof last, "%ld", (long)pid - 1);
   int fd = open("/proc/sys/kernel/ns_last_pid", O_WRONLY | O_CLOEXEC);
   if (fd < 0)
-    return false;
-  bool written = write(fd, last, (size_t)length) == length;
-  return close(fd) == 0 && written;
+    return;
+  if (write(fd, last, (size_t)length) != length) {
+    /* refused: the kernel's own small PIDs stand */
+  }
+  close(fd);
 }
 
 /* PID 1 of the new PID namespace: start COMMAND, reap every orphan that the
@@ -316,7 +318,7 @@ static _Noreturn void be_init(char **command, pid_t command_pid, uid_t drop_uid,
     die("cannot set the parent-death signal: %s", strerror(errno));
   mount_own_proc();
   if (command_pid > 2)
-    (void)next_pid_is(command_pid); /* best effort, see there */
+    next_pid_is(command_pid); /* best effort, see there */
   if (dropping)
     drop_privileges(drop_uid);
   pid_t program = fork();
