@@ -125,6 +125,9 @@ setup_file() {
   assert_equal "$status" 2
   run "$GRADE" --frobnicate 01
   assert_equal "$status" 2
+  run "$GRADE" --split 0 01
+  assert_equal "$status" 2
+  assert_output --partial '--split takes a positive number'
 }
 
 @test "a missing submission folder is an error of use (exit 2)" {
@@ -290,4 +293,34 @@ checks_dir() {
   assert_line --partial 'GRADE   01-uds-echo'
   run make -C "$copy" --no-print-directory progress
   refute_line --partial 'GRADE'
+}
+
+@test "checks dealt to groups (--split) are reported in file order, whatever characters their names hold" {
+  GRADER_CHECKS_DIR=$(checks_dir '@test "a (first) one. [1 pt]" { true; }' '@test "b * + ? | {2} [2 pts]" { false; }' \
+    "@test \"c ^ it's [x] [3 pts]\" { true; }" '@test "d /e/ -f- [4 pts]" { not_judged "for a reason"; }' \
+    '@test "e last [5 pts]" { true; }') \
+    run "$GRADE" --submission "$ROOT/labs" --format json --split 3 01
+  assert_equal "$status" 1
+  run jq -c '[.tests[] | [.number, .score, .status]]' <<<"$output"
+  assert_output '[["01.1",1,"passed"],["01.2",0,"failed"],["01.3",3,"passed"],["01.4",0,"failed"],["01.5",5,"passed"]]'
+  GRADER_CHECKS_DIR=$BATS_TEST_TMPDIR/checks run "$GRADE" --submission "$ROOT/labs" --format tap --split 3 01
+  run grep -E '^(not )?ok ' <<<"$output"
+  assert_line --index 0 --regexp '^ok 1 a \(first\) one\. '
+  assert_line --index 1 --regexp '^not ok 2 b '
+  assert_line --index 2 --regexp "^ok 3 c \\^ it's "
+  assert_line --index 3 --regexp '^ok 4 d .* # skip not judged: for a reason$'
+  assert_line --index 4 --regexp '^ok 5 e last '
+}
+
+@test "a lab's verdicts do not depend on how many groups its checks are dealt to" {
+  # A case that loses the clean-up check, which shares its run with the
+  # valgrind check: with 3 groups they are in different ones.
+  local dir split
+  dir=$(submission_from 01-uds-echo tests/cases/01-uds-echo/no-cleanup-on-sigterm)
+  for split in 1 3; do
+    "$GRADE" --submission "$dir" --format json --split "$split" 01 >"$BATS_TEST_TMPDIR/split$split.json" || true
+  done
+  run jq -c '[.tests[] | [.name, .status]]' "$BATS_TEST_TMPDIR/split3.json"
+  assert_output "$(jq -c '[.tests[] | [.name, .status]]' "$BATS_TEST_TMPDIR/split1.json")"
+  assert_output --partial '"failed"'
 }

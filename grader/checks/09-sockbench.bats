@@ -593,24 +593,26 @@ stats_delays() {
 # is not run again. Its files live in $GRADER_TMP/r (which student code
 # cannot write), as N.out, N.err and N, the run's directory (the only place
 # there open to it; its trace is N/.trace), linked into each check's
-# directory under that check's run number; the file named after the LINE
-# says "N MAIN-STATUS LEFT" once the run is over. (N short: the directory is
-# TMPDIR, and a socket path must fit in sun_path's 108 bytes.)
+# directory under that check's run number. The check that runs a LINE first
+# claims it with a link named after the LINE, made atomically, to N (checks
+# in other groups run at once: see grader/grade); the file named after the
+# LINE says "N MAIN-STATUS LEFT" once the run is over, and a check that found
+# the LINE claimed waits for it. (N short: the directory is TMPDIR, and a
+# socket path must fit in sun_path's 108 bytes.)
 traced_runs() {
-  local line i key record=$GRADER_TMP/r fresh=() dirs=() n main left
-  [[ -d $record ]] || mkdir -m 755 "$record" || return 1
-  for ((n = 0; ; n++)); do [[ -e $record/$n ]] || break; done
+  local line i key record=$GRADER_TMP/r fresh=() dirs=() n=0 main left
+  mkdir -m 755 "$record" 2>/dev/null || [[ -d $record ]] || return 1
   for ((i = 0; i < $#; i++)); do
     line=${*:i+1:1}
     key=$record/${line// /_}
-    if [[ -e $key ]]; then
-      fresh+=("")
-      read -r dirs[i] _ <"$key"
-    else
+    until mkdir "$record/$n" 2>/dev/null; do n=$((n + 1)); done
+    if ln -s "$n" "$key.run" 2>/dev/null; then
       fresh+=("$line")
       dirs[i]=$n
-      mkdir "$record/$n" || return 1
-      n=$((n + 1))
+    else
+      rmdir "$record/$n"
+      fresh+=("")
+      dirs[i]=$(readlink "$key.run")
     fi
     ln -s "$record/${dirs[i]}" "$T/run-$i" && ln -s "$record/${dirs[i]}.out" "$T/run-$i.out" &&
       ln -s "$record/${dirs[i]}.err" "$T/run-$i.err" && ln -s "$record/${dirs[i]}/.trace" "$T/run-$i.trace" || return 1
@@ -620,13 +622,17 @@ traced_runs() {
   RUN_LINES=("$@")
   RUN_STATUS=()
   RUN_LEFT=()
+  # This check's own runs first: another check may be waiting for one of
+  # them while this one waits for one of its.
+  for i in "${!RUN_LINES[@]}"; do
+    [[ -n ${fresh[$i]} ]] || continue
+    left=-
+    wait_main_then_rest "$i" 5 || left=$STATUS
+    printf '%s %s %s\n' "${dirs[i]}" "${MAIN_STATUS:-$STATUS}" "$left" >"$record/${RUN_LINES[$i]// /_}"
+  done
   for i in "${!RUN_LINES[@]}"; do
     key=$record/${RUN_LINES[$i]// /_}
-    if [[ -n ${fresh[$i]} ]]; then
-      left=-
-      wait_main_then_rest "$i" 5 || left=$STATUS
-      printf '%s %s %s\n' "${dirs[i]}" "${MAIN_STATUS:-$STATUS}" "$left" >"$key"
-    fi
+    wait_made "$key" "sockbench ${RUN_LINES[$i]} under strace (run by another check)" || return 1
     read -r _ main left <"$key"
     RUN_STATUS[i]=$main
     [[ $left == - ]] && RUN_LEFT[i]= || RUN_LEFT[i]=$left

@@ -136,9 +136,11 @@ setup() {
   CHECK_READ=()
   GROUPS_STARTED=()
   declare -gA PROGRAM_OF=()
-  # One directory per check, named by its number: a grading's work area is
-  # its own (grader/grade), and student code cannot write in GRADER_TMP.
-  T=$GRADER_TMP/c.$BATS_TEST_NUMBER
+  # One directory per check, named by its group and its number there
+  # (grader/grade deals a lab's checks to groups that run at once): a
+  # grading's work area is its own, and student code cannot write in
+  # GRADER_TMP.
+  T=$GRADER_TMP/c.${GRADER_GROUP:-0}.$BATS_TEST_NUMBER
   mkdir "$T" || return 1
   # The student's code may write here and nowhere else (lib/launch.c); the
   # grader's own sockets and files here are open to it (umask 000).
@@ -441,8 +443,12 @@ free_port() {
   while read -r _netid _state _recvq _sendq local_address _; do
     in_use[${local_address##*:}]=1
   done < <(ss -Htuan 2>/dev/null)
+  # Each group of checks (grader/grade) picks from its own share of the
+  # range: groups that run at once never pick the same port.
+  local groups=${GRADER_GROUPS:-1} width
+  width=$((40000 / groups))
   for ((try = 0; try < 100; try++)); do
-    port=$((20000 + RANDOM % 40000))
+    port=$((20000 + ${GRADER_GROUP:-0} * width + RANDOM % width))
     [[ -z ${in_use[$port]:-} ]] && { echo "$port"; return 0; }
   done
   return 1
@@ -749,7 +755,8 @@ check_signal_exit() {
 }
 
 # exit_run: the run check_cleanup and check_valgrind both read, made by the
-# first of them (once per grading: a valgrind start costs about a second):
+# first of them (once per grading: a valgrind start costs about a second;
+# the other waits for it if it runs at once, in another group):
 # each of the lab's servers under valgrind, ordinary traffic and the lab's
 # clients under valgrind (the hooks exercise_server and valgrind_clients),
 # then SIGTERM (stop_observed). The run's files are in EXIT_DIR (the
@@ -759,9 +766,11 @@ check_signal_exit() {
 # start_server said in $GRADER_TMP/exit.PROGRAM.evidence.
 exit_run() {
   EXIT_DIR=$GRADER_TMP/exit
-  [[ -d $EXIT_DIR ]] && return 0
+  if ! mkdir "$EXIT_DIR" 2>/dev/null; then
+    wait_made "$EXIT_DIR.done" "the run that checks the exit (made by another check)"
+    return
+  fi
   local check_dir=$T record left
-  mkdir "$EXIT_DIR" || return 1
   [[ -n ${GRADER_DROP_UID:-} ]] && chown "$GRADER_DROP_UID:$GRADER_DROP_UID" "$EXIT_DIR"
   T=$EXIT_DIR
   cd "$T" || return 1
@@ -782,7 +791,18 @@ exit_run() {
     fi
   done
   T=$check_dir
-  cd "$T"
+  cd "$T" && echo over >"$EXIT_DIR.done"
+}
+
+# wait_made FILE WHAT: wait until another check (in another group) has
+# written FILE, the sign that WHAT, which it claimed, is over. Fails after
+# 140 s (a check's own limit is 150 s).
+wait_made() {
+  local deadline=$((SECONDS + 140))
+  until [[ -s $1 ]]; do
+    ((SECONDS < deadline)) || { fail_check "$2 did not finish within 140 s"; return 1; }
+    sleep 0.05
+  done
 }
 
 # exit_of PROGRAM: how the exit run's PROGRAM ended (see exit_run); sets

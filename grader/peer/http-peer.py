@@ -165,9 +165,12 @@ class Connection:
         ended = self.closed or self.reset
         return parse_responses(self.data, self.opts["heads"], ended, self.first)
 
-    def read(self, deadline, until_answers=None):
+    def read(self, deadline, until_answers=None, linger=None):
         """Read until the close, the deadline, or until_answers answers (then
-        linger a little to see whether the server closes)."""
+        linger a little, --linger by default, to see whether the server
+        closes)."""
+        if linger is None:
+            linger = self.opts["linger"]
         linger_until = None
         while not (self.closed or self.reset):
             now = time.monotonic()
@@ -188,7 +191,7 @@ class Connection:
             self.data += chunk
             if until_answers is not None and linger_until is None:
                 if len(self.answers()[0]) >= until_answers:
-                    linger_until = time.monotonic() + self.opts["linger"]
+                    linger_until = time.monotonic() + linger
 
 
 def converse(path, request_file, opts):
@@ -206,7 +209,10 @@ def converse(path, request_file, opts):
             for i, one in enumerate(pending):
                 conn.send(one, opts["split"])
                 if i + 1 < len(pending):
-                    conn.read(deadline, until_answers=i + 1)
+                    # The next request goes as soon as this one's answer is
+                    # in, as a client's does: a close the answer announced
+                    # shows up as a reset or an end, and --retry resends.
+                    conn.read(deadline, until_answers=i + 1, linger=0)
                 if conn.closed or conn.reset:
                     break
         elif opts["pause_after"] is not None:
