@@ -108,7 +108,7 @@ ACCEPTED_FDS_CHECK="closes each client's descriptor"
     05-lifecycle#short-reads-and-short-writes
   needs server
   start_unix_server 60 "$T/echo.sock"
-  run_program 20 peer "$GRADER_TOOLS/peer" slow-reader "$T/echo.sock" 4194304
+  run_program 20 peer "$GRADER_TOOLS/stream-peer" slow-reader "$T/echo.sock" 4194304
   if [[ $STATUS != 0 ]]; then
     show_file "server stderr" "$T/server.err"
     fail_check "$(head -c 300 "$T/peer.out") ($(describe_status "$STATUS" 20))" \
@@ -224,10 +224,10 @@ ACCEPTED_FDS_CHECK="closes each client's descriptor"
   # A client that connects, sends and closes while the server is busy (here:
   # stopped), so that the server echoes to a socket nobody reads any more.
   signal_program STOP "$SERVER"
-  run_program 5 gone "$GRADER_TOOLS/peer" send-close "$T/echo.sock" 65536
+  run_program 5 gone "$GRADER_TOOLS/stream-peer" send-close "$T/echo.sock" 65536
   signal_program CONT "$SERVER"
   # A client that closes in the middle of its echo.
-  run_program 5 vanisher "$GRADER_TOOLS/peer" vanish "$T/echo.sock" 1048576
+  run_program 5 vanisher "$GRADER_TOOLS/stream-peer" vanish "$T/echo.sock" 1048576
   socat_echo "$T/echo.sock" && return 0
   if exited_within "$SERVER" 1; then
     finish "$SERVER"
@@ -243,7 +243,7 @@ ACCEPTED_FDS_CHECK="closes each client's descriptor"
   hint "A server that was killed leaves its socket file behind, and bind then fails with EADDRINUSE: if PATH is a socket, unlink it before bind." \
     04-addresses#stale-socket-files
   needs server
-  "$GRADER_TOOLS/peer" stale "$T/echo.sock"
+  "$GRADER_TOOLS/stream-peer" stale "$T/echo.sock"
   [[ -S "$T/echo.sock" ]]
   start_unix_server 60 "$T/echo.sock"
   socat_echo "$T/echo.sock" || fail_check "the server listens but does not echo"
@@ -284,7 +284,7 @@ ACCEPTED_FDS_CHECK="closes each client's descriptor"
   hint "When connect fails (ENOENT: no such file; ECONNREFUSED: nobody listens), print a message naming the call and the cause (perror or strerror) and exit 1." \
     05-lifecycle#errors-and-exit-statuses
   needs client
-  "$GRADER_TOOLS/peer" stale "$T/dead.sock"
+  "$GRADER_TOOLS/stream-peer" stale "$T/dead.sock"
   local path cause
   for path in "$T/missing.sock" "$T/dead.sock"; do
     cause='No such file or directory'

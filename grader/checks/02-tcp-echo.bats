@@ -157,7 +157,7 @@ ACCEPTED_FDS_CHECK="closes each client's descriptor"
   start_tcp_server 60 "$port" || return 1
   # A small receive buffer keeps TCP's window small, so that even over
   # loopback the server's sends meet a full buffer many times.
-  run_program 40 peer "$GRADER_TOOLS/peer" slow-reader "127.0.0.1:$port" 16777216 4096
+  run_program 40 peer "$GRADER_TOOLS/stream-peer" slow-reader "127.0.0.1:$port" 16777216 4096
   if [[ $STATUS != 0 ]]; then
     show_file "server stderr" "$T/server.err"
     fail_check "$(head -c 300 "$T/peer.out") ($(describe_status "$STATUS" 40))" \
@@ -337,9 +337,9 @@ ACCEPTED_FDS_CHECK="closes each client's descriptor"
   # loopback. Then a client that closes in the middle of its echo.
   for n in 1 2; do
     signal_program STOP "$SERVER"
-    run_program 5 gone "$GRADER_TOOLS/peer" send-close "127.0.0.1:$port" 100000
+    run_program 5 gone "$GRADER_TOOLS/stream-peer" send-close "127.0.0.1:$port" 100000
     signal_program CONT "$SERVER"
-    run_program 5 vanisher "$GRADER_TOOLS/peer" vanish "127.0.0.1:$port" 4194304
+    run_program 5 vanisher "$GRADER_TOOLS/stream-peer" vanish "127.0.0.1:$port" 4194304
   done
   # Generous: the server may still be finishing with the last of them.
   socat_echo 127.0.0.1 "$port" 15 && return 0

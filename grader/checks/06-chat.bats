@@ -413,7 +413,7 @@ server_hwm() {
       "exit status 1, the file untouched"
     return 1
   fi
-  "$GRADER_TOOLS/peer" stale "$T/chat.sock"
+  "$GRADER_TOOLS/stream-peer" stale "$T/chat.sock"
   start_chat_server 30 "$T/chat.sock" || return 1
   join a && join b || return 1
   sees a '* 2 joined' || return 1

@@ -281,8 +281,14 @@ stop_server() {
     finish "$2"
     return 0
   fi
-  kill -KILL -- "-$2" 2>/dev/null || true
-  wait "$2" 2>/dev/null || true
+  kill_still_running "$2"
+}
+
+# kill_still_running PGID: end a program that did not exit when asked;
+# STATUS=still-running, returns 1.
+kill_still_running() {
+  kill -KILL -- "-$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
   STATUS=still-running
   return 1
 }
@@ -326,10 +332,7 @@ stop_observed() {
     [[ $STATUS == 124 || $STATUS == 137 ]] && STATUS=still-running && return 1
     return 0
   fi
-  kill -KILL -- "-$pgid" 2>/dev/null || true
-  wait "$pgid" 2>/dev/null || true
-  STATUS=still-running
-  return 1
+  kill_still_running "$pgid"
 }
 
 # not_judged_after_no_exit PROGRAM: the reason a check about a server's exit
@@ -480,7 +483,7 @@ refuses_non_socket_path() {
   shift
   printf 'an important file, not a socket\n' >"$T/data.txt"
   cp "$T/data.txt" "$T/data.orig"
-  "$GRADER_TOOLS/peer" stale "$T/other.sock"
+  "$GRADER_TOOLS/stream-peer" stale "$T/other.sock"
   ln -s "$T/other.sock" "$T/link.sock"
   for what in file link; do
     path=$T/data.txt

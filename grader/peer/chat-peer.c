@@ -19,99 +19,26 @@
  * (HOST may be [v6]). Exit status: 0 as expected, 1 not as expected (a line
  * on stdout says what was seen), 2 usage or set-up error.
  */
-#include <errno.h>
-#include <netdb.h>
+#include "common.h"
+
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <time.h>
-#include <unistd.h>
 
-static void die(const char *what)
-{
-    fprintf(stderr, "chat-peer: %s: %s\n", what, strerror(errno));
-    exit(2);
-}
-
-/* A verdict: one line on stdout, exit 1. */
-static void verdict(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    putchar('\n');
-    exit(1);
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
+/* connect_to: a client of ENDPOINT; a refused connection is the server's
+ * doing. */
 static int connect_to(const char *endpoint)
 {
-    if (strchr(endpoint, '/')) {
-        struct sockaddr_un addr = { .sun_family = AF_UNIX };
-        if (strlen(endpoint) >= sizeof addr.sun_path) {
-            errno = ENAMETOOLONG;
-            die(endpoint);
-        }
-        strcpy(addr.sun_path, endpoint);
-        int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-        if (fd == -1)
-            die("socket");
-        if (connect(fd, (struct sockaddr *)&addr, sizeof addr) == -1)
-            verdict("connect %s: %s (is the server still running?)", endpoint, strerror(errno));
-        return fd;
-    }
-    char host[256];
-    const char *colon = strrchr(endpoint, ':');
-    if (!colon || (size_t)(colon - endpoint) >= sizeof host) {
-        fprintf(stderr, "chat-peer: bad endpoint %s\n", endpoint);
-        exit(2);
-    }
-    const char *h = endpoint;
-    size_t hl = (size_t)(colon - endpoint);
-    if (hl >= 2 && h[0] == '[' && h[hl - 1] == ']') {
-        h++;
-        hl -= 2;
-    }
-    memcpy(host, h, hl);
-    host[hl] = '\0';
-    struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res;
-    if (getaddrinfo(host, colon + 1, &hints, &res) != 0) {
-        fprintf(stderr, "chat-peer: cannot resolve %s\n", endpoint);
-        exit(2);
-    }
-    int fd = socket(res->ai_family, res->ai_socktype, res->ai_protocol);
+    int fd = connect_endpoint(endpoint, SOCK_STREAM, NULL);
     if (fd == -1)
-        die("socket");
-    if (connect(fd, res->ai_addr, res->ai_addrlen) == -1)
-        verdict("connect %s: %s (is the server still running?)", endpoint, strerror(errno));
-    freeaddrinfo(res);
+        outcome("connect %s: %s (is the server still running?)", endpoint, strerror(errno));
     return fd;
 }
 
-/* Write all of buf (blocking socket). */
-static void send_all(int fd, const char *buf, size_t n, const char *who)
+/* send_or_fail: all of buf for client WHO, or the check fails. */
+static void send_or_fail(int fd, const char *buf, size_t n, const char *who)
 {
-    while (n > 0) {
-        ssize_t w = send(fd, buf, n, MSG_NOSIGNAL);
-        if (w == -1 && errno == EINTR)
-            continue;
-        if (w == -1)
-            verdict("%s: send: %s (did the server close the connection?)", who, strerror(errno));
-        buf += w;
-        n -= (size_t)w;
-    }
+    if (send_all(fd, buf, n) == -1)
+        outcome("%s: send: %s (did the server close the connection?)", who, strerror(errno));
 }
 
 /* ---- a client's input, split into lines ---------------------------------- */
@@ -148,16 +75,16 @@ static int next_line(struct conn *c, char *out, size_t cap, const char *who)
     char *nl = memchr(c->buf, '\n', c->len);
     if (!nl) {
         if (c->len == sizeof c->buf)
-            verdict("%s received a line of more than %zu bytes: %.60s...", who, sizeof c->buf, c->buf);
+            outcome("%s received a line of more than %zu bytes: %.60s...", who, sizeof c->buf, c->buf);
         return 0;
     }
     size_t n = (size_t)(nl - c->buf);
     if (n >= cap)
-        verdict("%s received an unexpected line of %zu bytes: %.60s...", who, n, c->buf);
+        outcome("%s received an unexpected line of %zu bytes: %.60s...", who, n, c->buf);
     memcpy(out, c->buf, n);
     out[n] = '\0';
     if (memchr(out, '\0', n))
-        verdict("%s received a line holding a NUL byte where none was sent", who);
+        outcome("%s received a line holding a NUL byte where none was sent", who);
     memmove(c->buf, nl + 1, c->len - n - 1);
     c->len -= n + 1;
     return 1;
@@ -165,7 +92,7 @@ static int next_line(struct conn *c, char *out, size_t cap, const char *who)
 
 static void wait_readable(struct pollfd *fds, nfds_t n, double deadline)
 {
-    double left = deadline - now();
+    double left = deadline - now_s();
     int ms = left > 0 ? (int)(left * 1000) + 1 : 0;
     if (ms > 100)
         ms = 100;
@@ -205,7 +132,7 @@ static int member_by_number(long number)
 static void record(struct member *m, int event)
 {
     if (m->nevents == MAX_EVENTS)
-        verdict("%s received more than %d events", m->name, MAX_EVENTS);
+        outcome("%s received more than %d events", m->name, MAX_EVENTS);
     m->events[m->nevents++] = event;
 }
 
@@ -221,19 +148,19 @@ static void crowd_line(int self, const char *line)
         if (who == -1) {
             /* Joins arrive in accept order: the k-th join member 0 sees is member k. */
             if (self != 0 || m->joins + 1 >= n_members)
-                verdict("%s received \"%s\": no client with that number is expected to join", m->name, line);
+                outcome("%s received \"%s\": no client with that number is expected to join", m->name, line);
             who = m->joins + 1;
             members[who].number = number;
         }
         if (who <= self)
-            verdict("%s received \"%s\" about a client that joined before it (a newcomer gets nothing about itself or earlier clients)",
+            outcome("%s received \"%s\" about a client that joined before it (a newcomer gets nothing about itself or earlier clients)",
                     m->name, line);
         m->joins++;
         record(m, who);
     } else if (sscanf(line, "* %ld left%n", &number, &end) == 1 && line[end] == '\0') {
         int who = member_by_number(number);
         if (who == -1 || !members[who].gone || who == self)
-            verdict("%s received \"%s\" but no such client has left", m->name, line);
+            outcome("%s received \"%s\" but no such client has left", m->name, line);
         m->lefts++;
         record(m, n_members + who);
     } else if (sscanf(line, "[%ld] c%d line %d%n", &number, &idx, &j, &end) == 3 && line[end] == '\0' &&
@@ -243,15 +170,15 @@ static void crowd_line(int self, const char *line)
         if (idx == 0 && members[0].number == -2 && member_by_number(number) == -1)
             members[0].number = number; /* the first client's number: no join announced it */
         if (members[idx].number != number)
-            verdict("%s received \"%s\" but client c%d joined as number %ld", m->name, line, idx, members[idx].number);
+            outcome("%s received \"%s\" but client c%d joined as number %ld", m->name, line, idx, members[idx].number);
         if (m->from[idx] != j)
-            verdict("%s received \"%s\" but expected line %d of c%d next (lines lost, repeated or reordered)",
+            outcome("%s received \"%s\" but expected line %d of c%d next (lines lost, repeated or reordered)",
                     m->name, line, m->from[idx], idx);
         m->from[idx]++;
         m->lines++;
         record(m, 2 * n_members + idx * LINES + j);
     } else {
-        verdict("%s received an unexpected line: \"%.80s\"", m->name, line);
+        outcome("%s received an unexpected line: \"%.80s\"", m->name, line);
     }
 }
 
@@ -265,8 +192,8 @@ static void crowd_pump(int (*done)(void), double deadline, const char *waiting_f
         die("calloc");
     char line[256];
     while (!done()) {
-        if (now() > deadline)
-            verdict("timed out waiting for %s", waiting_for);
+        if (now_s() > deadline)
+            outcome("timed out waiting for %s", waiting_for);
         for (int i = 0; i < n_members; i++)
             fds[i] = (struct pollfd){ .fd = members[i].gone ? -1 : members[i].c.fd, .events = POLLIN };
         wait_readable(fds, (nfds_t)n_members, deadline);
@@ -283,7 +210,7 @@ static void crowd_pump(int (*done)(void), double deadline, const char *waiting_f
             while (next_line(&m->c, line, sizeof line, m->name))
                 crowd_line(i, line);
             if (m->c.eof)
-                verdict("%s: the server closed the connection (it had received %d lines, %d joins)",
+                outcome("%s: the server closed the connection (it had received %d lines, %d joins)",
                         m->name, m->lines, m->joins);
         }
     }
@@ -394,7 +321,7 @@ static void report_disorder(void)
                     continue;
                 if (pos[e] < last) {
                     char x[64], y[64];
-                    verdict("%s saw %s before %s, %s saw them the other way round (each client must see one global order)",
+                    outcome("%s saw %s before %s, %s saw them the other way round (each client must see one global order)",
                             members[a].name, event_name(e, x, sizeof x), event_name(last_event, y, sizeof y),
                             members[b].name);
                 }
@@ -403,7 +330,7 @@ static void report_disorder(void)
             }
         }
     }
-    verdict("the clients' orders of events cannot be merged into one global order");
+    outcome("the clients' orders of events cannot be merged into one global order");
 }
 
 static void send_lines(int i)
@@ -414,21 +341,21 @@ static void send_lines(int i)
         n += (size_t)snprintf(text + n, sizeof text - n, "c%d line %d\n", i, j);
     switch (i % 3) {
     case 0: /* all in one write */
-        send_all(members[i].c.fd, text, n, members[i].name);
+        send_or_fail(members[i].c.fd, text, n, members[i].name);
         break;
     case 1: /* a byte at a time */
         for (size_t k = 0; k < n; k++)
-            send_all(members[i].c.fd, text + k, 1, members[i].name);
+            send_or_fail(members[i].c.fd, text + k, 1, members[i].name);
         break;
     default: /* split in the middle of the second line */
-        send_all(members[i].c.fd, text, n / 2, members[i].name);
-        send_all(members[i].c.fd, text + n / 2, n - n / 2, members[i].name);
+        send_or_fail(members[i].c.fd, text, n / 2, members[i].name);
+        send_or_fail(members[i].c.fd, text + n / 2, n - n / 2, members[i].name);
     }
 }
 
 static int crowd(const char *endpoint, int n, double seconds)
 {
-    double deadline = now() + seconds;
+    double deadline = now_s() + seconds;
     if (n < 2 || n > 1000)
         return 2;
     n_members = n;
@@ -490,7 +417,7 @@ struct reader {
 
 static int flood(const char *endpoint, long mib, double seconds)
 {
-    double deadline = now() + seconds;
+    double deadline = now_s() + seconds;
     long total = mib * 1024 * 1024 / FLOOD_LINE;
     struct reader r[2] = { { .name = "reader 1" }, { .name = "reader 2" } };
     r[0].c.fd = connect_to(endpoint);
@@ -504,18 +431,18 @@ static int flood(const char *endpoint, long mib, double seconds)
     int joins = 0;
     struct pollfd pfd[3];
     while (joins < 3) {
-        if (now() > deadline)
-            verdict("timed out waiting for reader 1 to see the other three clients join (it saw %d)", joins);
+        if (now_s() > deadline)
+            outcome("timed out waiting for reader 1 to see the other three clients join (it saw %d)", joins);
         pfd[0] = (struct pollfd){ .fd = r[0].c.fd, .events = POLLIN };
         wait_readable(pfd, 1, deadline);
         fill(&r[0].c, r[0].name);
         while (joins < 3 && next_line(&r[0].c, line, sizeof line, r[0].name)) {
             if (sscanf(line, "* %ld joined", &numbers[joins]) != 1)
-                verdict("reader 1 received \"%.80s\" where a join was expected", line);
+                outcome("reader 1 received \"%.80s\" where a join was expected", line);
             joins++;
         }
         if (r[0].c.eof)
-            verdict("reader 1: the server closed the connection");
+            outcome("reader 1: the server closed the connection");
     }
     long quiet_number = numbers[1], sender_number = numbers[2];
     char expected_left[64], prefix[32], want[FLOOD_LINE + 64], text[FLOOD_LINE];
@@ -526,7 +453,7 @@ static int flood(const char *endpoint, long mib, double seconds)
 
     long sent = 0, last_progress = -1;
     size_t off = 0; /* bytes of line `sent` already written */
-    double stall_end = now() + 15;
+    double stall_end = now_s() + 15;
     for (;;) {
         long slowest = r[0].lines < r[1].lines ? r[0].lines : r[1].lines;
         if (slowest == total && r[0].saw_left && r[1].saw_left)
@@ -534,10 +461,10 @@ static int flood(const char *endpoint, long mib, double seconds)
         long progress = r[0].lines + r[1].lines + sent + r[0].saw_left;
         if (progress != last_progress) {
             last_progress = progress;
-            stall_end = now() + 15; /* 15 s without a byte moving: stuck */
+            stall_end = now_s() + 15; /* 15 s without a byte moving: stuck */
         }
-        if (now() > deadline || now() > stall_end)
-            verdict("timed out: the sender sent %ld of %ld lines, the readers received %ld and %ld%s "
+        if (now_s() > deadline || now_s() > stall_end)
+            outcome("timed out: the sender sent %ld of %ld lines, the readers received %ld and %ld%s "
                     "(a server that waits for a client that does not read stops relaying to everybody)",
                     sent, total, r[0].lines, r[1].lines,
                     r[0].saw_left ? "" : ", the client that never reads was not disconnected");
@@ -550,7 +477,7 @@ static int flood(const char *endpoint, long mib, double seconds)
             flood_text(sent, text);
             ssize_t w = send(sender.fd, text + off, FLOOD_LINE - off, MSG_NOSIGNAL | MSG_DONTWAIT);
             if (w == -1 && errno != EAGAIN && errno != EINTR)
-                verdict("the sender: send: %s after %ld lines (did the server disconnect it?)", strerror(errno), sent);
+                outcome("the sender: send: %s after %ld lines (did the server disconnect it?)", strerror(errno), sent);
             if (w > 0 && (off += (size_t)w) == FLOOD_LINE) {
                 off = 0;
                 sent++;
@@ -560,9 +487,9 @@ static int flood(const char *endpoint, long mib, double seconds)
             fill(&sender, "the sender");
             while (next_line(&sender, line, sizeof line, "the sender"))
                 if (strcmp(line, expected_left) != 0 && strncmp(line, prefix, (size_t)plen) != 0)
-                    verdict("the sender received \"%.80s\"", line);
+                    outcome("the sender received \"%.80s\"", line);
             if (sender.eof)
-                verdict("the sender: the server closed the connection after %ld lines", sent);
+                outcome("the sender: the server closed the connection after %ld lines", sent);
         }
         for (int i = 0; i < 2; i++) {
             if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
@@ -583,14 +510,14 @@ static int flood(const char *endpoint, long mib, double seconds)
                     size_t at = 0;
                     while (line[at] && line[at] == want[at])
                         at++;
-                    verdict("%s: line %ld differs from what was sent at byte %zu (%zu bytes received; "
+                    outcome("%s: line %ld differs from what was sent at byte %zu (%zu bytes received; "
                             "expected \"%.20s...\", got \"%.40s...\"): bytes lost or reordered",
                             r[i].name, r[i].lines + 1, at, strlen(line), want, line);
                 }
                 r[i].lines++;
             }
             if (r[i].c.eof)
-                verdict("%s: the server closed the connection after %ld lines (a reader that keeps up must not be dropped)",
+                outcome("%s: the server closed the connection after %ld lines (a reader that keeps up must not be dropped)",
                         r[i].name, r[i].lines);
         }
     }

@@ -26,59 +26,23 @@
  * expected, 1 not as expected (a line on stdout says what was seen),
  * 2 usage or set-up error.
  */
-#include <errno.h>
-#include <netdb.h>
+#include "common.h"
+
 #include <poll.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <sys/un.h>
-#include <time.h>
-#include <unistd.h>
 
 enum { MAX = 65507, BIG = 1 << 20 };
-
-static double seconds(void);
-
-static void die(const char *what)
-{
-    fprintf(stderr, "dgram-peer: %s: %s\n", what, strerror(errno));
-    exit(2);
-}
 
 /* The address of ENDPOINT in *addr; returns its family. */
 static int endpoint(const char *text, struct sockaddr_storage *addr, socklen_t *len)
 {
     memset(addr, 0, sizeof *addr);
-    if (strchr(text, '/') != NULL) {
-        struct sockaddr_un *un = (struct sockaddr_un *)addr;
-        if (strlen(text) >= sizeof un->sun_path)
-            exit(2);
-        un->sun_family = AF_UNIX;
-        strcpy(un->sun_path, text);
-        *len = sizeof *un;
+    if (is_unix_endpoint(text)) {
+        *len = unix_address(text, (struct sockaddr_un *)addr);
         return AF_UNIX;
     }
     char host[128];
-    const char *colon = strrchr(text, ':');
-    if (colon == NULL || (size_t)(colon - text) >= sizeof host)
-        exit(2);
-    memcpy(host, text, (size_t)(colon - text));
-    host[colon - text] = '\0';
-    char *h = host;
-    if (h[0] == '[') {
-        h++;
-        h[strlen(h) - 1] = '\0';
-    }
-    struct addrinfo hints = { .ai_socktype = SOCK_DGRAM, .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV };
-    struct addrinfo *res;
-    int rc = getaddrinfo(h, colon + 1, &hints, &res);
-    if (rc != 0) {
-        fprintf(stderr, "dgram-peer: %s: %s\n", text, gai_strerror(rc));
-        exit(2);
-    }
+    const char *port = split_endpoint(text, host, sizeof host);
+    struct addrinfo *res = resolve(host, port, SOCK_DGRAM, AI_NUMERICHOST | AI_NUMERICSERV);
     memcpy(addr, res->ai_addr, res->ai_addrlen);
     *len = res->ai_addrlen;
     int family = res->ai_family;
@@ -219,11 +183,11 @@ static int senders(const char *ep, int n)
     fflush(stdout);
     /* One deadline for all: the grader may hold the server stopped for a
        while after this, and a loaded machine may be slow to let it go. */
-    double deadline = seconds() + 10;
+    double deadline = now_s() + 10;
     for (int i = 0; i < n; i++) {
         char reply[128], expected[64];
         int len = snprintf(expected, sizeof expected, "HELLO FROM SENDER %d", i + 1);
-        int left_ms = (int)((deadline - seconds()) * 1000);
+        int left_ms = (int)((deadline - now_s()) * 1000);
         ssize_t got = receive(fds[i], reply, sizeof reply, left_ms > 0 ? left_ms : 0);
         snprintf(what, sizeof what, "sender %d of %d", i + 1, n);
         if (got == -1) {
@@ -291,13 +255,6 @@ static int oversize(const char *ep, size_t size)
     return bad;
 }
 
-static double seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 _Noreturn static void server(const char *ep, long drop)
 {
     static char buf[BIG];
@@ -318,10 +275,10 @@ _Noreturn static void server(const char *ep, long drop)
         if (got == -1)
             die("recvfrom");
         if (count == 1)
-            start = seconds();
+            start = now_s();
         struct timespec now;
         clock_gettime(CLOCK_REALTIME, &now);
-        printf("t=%.3f len=%zd at=%lld.%03ld\n", seconds() - start, got,
+        printf("t=%.3f len=%zd at=%lld.%03ld\n", now_s() - start, got,
                (long long)now.tv_sec, now.tv_nsec / 1000000);
         if (count <= drop)
             continue;

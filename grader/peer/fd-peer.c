@@ -22,28 +22,12 @@
  * Every wait is bounded (10 s). Exit status: 0 as expected, 1 not as
  * expected (a line on stdout says what was seen), 2 usage error.
  */
-#include <errno.h>
+#include "common.h"
+
 #include <fcntl.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
-#include <unistd.h>
 
-static void outcome(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    putchar('\n');
-    exit(1);
-}
-
-static void usage(void)
+__attribute__((noreturn)) static void usage(void)
 {
     fprintf(stderr, "usage: fd-peer get PATH NAME FILE... | refuse PATH TEXT NAME... |"
                     " creds PATH NAME | many PATH NAME COUNT | long PATH SIZE | leave PATH NAME\n");
@@ -52,18 +36,10 @@ static void usage(void)
 
 static int connect_to(const char *path)
 {
-    struct sockaddr_un addr = { .sun_family = AF_UNIX };
-    if (strlen(path) >= sizeof addr.sun_path)
-        usage();
-    strcpy(addr.sun_path, path);
-    int fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+    int fd = connect_endpoint(path, SOCK_SEQPACKET, NULL);
     if (fd == -1)
-        outcome("socket: %s", strerror(errno));
-    if (connect(fd, (struct sockaddr *)&addr, sizeof addr) == -1)
         outcome("connect %s (SOCK_SEQPACKET): %s", path, strerror(errno));
-    struct timeval tv = { 10, 0 };
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    set_timeouts(fd, 10);
     return fd;
 }
 

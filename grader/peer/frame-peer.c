@@ -25,112 +25,38 @@
  * 0 as expected, 1 not as expected (a line on stdout says what was seen),
  * 2 usage error.
  */
+#include "common.h"
+
 #include <arpa/inet.h>
-#include <errno.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <stdarg.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <time.h>
-#include <unistd.h>
 
 #define MAX_SIZE (16u * 1024 * 1024)
 
 static int timeout_s = 10;
 
-/* outcome: print what was seen on stdout, exit 1. */
-static void outcome(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    putchar('\n');
-    exit(1);
-}
-
-static void usage(void)
+__attribute__((noreturn)) static void usage(void)
 {
     fprintf(stderr, "usage: frame-peer frames EP [-s|-c] SIZE... | oversize EP LENGTH |"
                     " cut EP BYTES | leave EP SIZE | hostorder EP | seqpacket PATH [-c] SIZE...\n");
     exit(2);
 }
 
-static void sleep_ms(long ms)
+/* connect_to: a socket of TYPE connected to EP, with the peer's time-outs.
+ * Over TCP each small write goes out as a segment of its own (TCP_NODELAY):
+ * real splits on the wire. */
+static int connect_to(const char *ep, int type)
 {
-    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-    while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-        ;
-}
-
-static void set_timeouts(int fd, int seconds)
-{
-    struct timeval tv = { seconds, 0 };
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-}
-
-static int connect_tcp(const char *ep)
-{
-    char host[256];
-    const char *colon = strrchr(ep, ':');
-    if (!colon || (size_t)(colon - ep) >= sizeof host)
-        usage();
-    memcpy(host, ep, (size_t)(colon - ep));
-    host[colon - ep] = '\0';
-    char *h = host;
-    if (h[0] == '[') {
-        h++;
-        h[strcspn(h, "]")] = '\0';
-    }
-    struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res, *ai;
-    int rc = getaddrinfo(h, colon + 1, &hints, &res);
-    if (rc != 0)
-        outcome("%s: %s", ep, gai_strerror(rc));
-    int fd = -1, err = 0;
-    for (ai = res; ai && fd == -1; ai = ai->ai_next) {
-        fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
-        if (fd != -1 && connect(fd, ai->ai_addr, ai->ai_addrlen) == -1) {
-            err = errno;
-            close(fd);
-            fd = -1;
-        }
-    }
-    freeaddrinfo(res);
+    int fd = connect_endpoint(ep, type, NULL);
+    if (fd == -1 && errno == EPROTOTYPE)
+        outcome("connect %s: %s (the server's socket is not of the type the contract names)",
+                ep, strerror(errno));
     if (fd == -1)
-        outcome("cannot connect to %s: %s", ep, strerror(err));
-    int one = 1; /* each small write its own segment: real splits on the wire */
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    return fd;
-}
-
-static int connect_unix(const char *path, int type)
-{
-    struct sockaddr_un addr = { .sun_family = AF_UNIX };
-    if (strlen(path) >= sizeof addr.sun_path)
-        usage();
-    strcpy(addr.sun_path, path);
-    int fd = socket(AF_UNIX, type, 0);
-    if (fd == -1)
-        outcome("socket: %s", strerror(errno));
-    if (connect(fd, (struct sockaddr *)&addr, sizeof addr) == -1) {
-        if (errno == EPROTOTYPE)
-            outcome("connect %s: %s (the server's socket is not of the type the contract names)",
-                    path, strerror(errno));
-        outcome("connect %s: %s", path, strerror(errno));
-    }
-    return fd;
-}
-
-static int connect_to(const char *ep)
-{
-    int fd = strchr(ep, '/') ? connect_unix(ep, SOCK_STREAM) : connect_tcp(ep);
+        outcome("connect %s: %s", ep, strerror(errno));
+    int one = 1;
+    if (!is_unix_endpoint(ep) && setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) == -1)
+        die("setsockopt TCP_NODELAY");
     set_timeouts(fd, timeout_s);
     return fd;
 }
@@ -150,18 +76,12 @@ static unsigned char payload_byte(size_t f, size_t i)
     return (unsigned char)(i * 131 + f * 17 + (i >> 8) + (i >> 16));
 }
 
-static void send_all(int fd, const unsigned char *p, size_t n, const char *what)
+/* send_or_fail: all of p, or the check fails saying what was being sent. */
+static void send_or_fail(int fd, const unsigned char *p, size_t n, const char *what)
 {
-    while (n > 0) {
-        ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
-        if (w == -1 && errno == EINTR)
-            continue;
-        if (w == -1)
-            outcome("sending %s: %s", what,
-                    errno == EAGAIN ? "the server read nothing for 10 s" : strerror(errno));
-        p += w;
-        n -= (size_t)w;
-    }
+    if (send_all(fd, p, n) == -1)
+        outcome("sending %s: %s", what,
+                errno == EAGAIN ? "the server read nothing for 10 s" : strerror(errno));
 }
 
 /* Read exactly n bytes; on EOF or error describe it as part of `what`. */
@@ -232,7 +152,7 @@ static void send_split(int fd, const unsigned char *frame, size_t total)
         size_t piece = 1;
         if (total > 512 && i >= 32 && i + 32 < total)
             piece = total - 32 - i < 1021 ? total - 32 - i : 1021;
-        send_all(fd, frame + i, piece, "a frame one byte at a time");
+        send_or_fail(fd, frame + i, piece, "a frame one byte at a time");
         i += piece;
         sleep_ms(1);
     }
@@ -240,7 +160,7 @@ static void send_split(int fd, const unsigned char *frame, size_t total)
 
 static int frames(const char *ep, char mode, char **sizes, int count)
 {
-    int fd = connect_to(ep);
+    int fd = connect_to(ep, SOCK_STREAM);
     if (mode == 'c') {
         size_t total = 0;
         for (int f = 0; f < count; f++)
@@ -257,7 +177,7 @@ static int frames(const char *ep, char mode, char **sizes, int count)
             p += 4 + n;
             free(frame);
         }
-        send_all(fd, all, total, "all the frames in one write");
+        send_or_fail(fd, all, total, "all the frames in one write");
         free(all);
     }
     for (int f = 0; f < count; f++) {
@@ -267,7 +187,7 @@ static int frames(const char *ep, char mode, char **sizes, int count)
             if (mode == 's')
                 send_split(fd, frame, 4 + n);
             else
-                send_all(fd, frame, 4 + n, "a frame");
+                send_or_fail(fd, frame, 4 + n, "a frame");
             free(frame);
         }
         check_reply(fd, (size_t)f, n, (size_t)count);
@@ -293,9 +213,9 @@ static void expect_closed(int fd, const char *after)
 static int oversize(const char *ep, size_t length)
 {
     timeout_s = 5;
-    int fd = connect_to(ep);
+    int fd = connect_to(ep, SOCK_STREAM);
     uint32_t len = htonl((uint32_t)length);
-    send_all(fd, (unsigned char *)&len, 4, "a header");
+    send_or_fail(fd, (unsigned char *)&len, 4, "a header");
     unsigned char some[4096];
     for (size_t i = 0; i < sizeof some; i++)
         some[i] = payload_byte(0, i);
@@ -314,9 +234,9 @@ static int oversize(const char *ep, size_t length)
 static int cut(const char *ep, size_t bytes)
 {
     timeout_s = 10;
-    int fd = connect_to(ep);
+    int fd = connect_to(ep, SOCK_STREAM);
     unsigned char *frame = make_frame(0, 100);
-    send_all(fd, frame, bytes < 104 ? bytes : 104, "part of a frame");
+    send_or_fail(fd, frame, bytes < 104 ? bytes : 104, "part of a frame");
     free(frame);
     if (shutdown(fd, SHUT_WR) == -1)
         outcome("shutdown: %s", strerror(errno));
@@ -330,9 +250,9 @@ static int cut(const char *ep, size_t bytes)
 
 static int leave(const char *ep, size_t n)
 {
-    int fd = connect_to(ep);
+    int fd = connect_to(ep, SOCK_STREAM);
     unsigned char *frame = make_frame(0, n);
-    send_all(fd, frame, 4 + n, "a frame");
+    send_or_fail(fd, frame, 4 + n, "a frame");
     free(frame);
     close(fd); /* the reply, when it comes, goes to a closed socket */
     return 0;
@@ -342,9 +262,9 @@ static int leave(const char *ep, size_t n)
 static int hostorder(const char *ep)
 {
     timeout_s = 3;
-    int fd = connect_to(ep);
+    int fd = connect_to(ep, SOCK_STREAM);
     unsigned char frame[9] = { 0, 0, 0, 5, 'h', 'e', 'l', 'l', 'o' };
-    send_all(fd, frame, sizeof frame, "a frame");
+    send_or_fail(fd, frame, sizeof frame, "a frame");
     unsigned char reply[9];
     ssize_t r = recv(fd, reply, 4, MSG_WAITALL);
     close(fd);
@@ -352,9 +272,9 @@ static int hostorder(const char *ep)
         printf("the server writes the reply's length in host byte order (htonl missing?)\n");
         return 0;
     }
-    fd = connect_to(ep);
+    fd = connect_to(ep, SOCK_STREAM);
     memcpy(frame, "\5\0\0\0", 4); /* 5 in little-endian: 83886080 in network order */
-    send_all(fd, frame, sizeof frame, "a frame");
+    send_or_fail(fd, frame, sizeof frame, "a frame");
     r = recv(fd, reply, sizeof reply, MSG_WAITALL);
     close(fd);
     if (r == 9 && memcmp(reply + 4, "olleh", 5) == 0) {
@@ -393,8 +313,7 @@ static void seq_check(int fd, int m, size_t n)
 
 static int seqpacket(const char *path, int together, char **sizes, int count)
 {
-    int fd = connect_unix(path, SOCK_SEQPACKET);
-    set_timeouts(fd, timeout_s);
+    int fd = connect_to(path, SOCK_SEQPACKET);
     for (int m = 0; m < count; m++) {
         size_t n = parse_size(sizes[m]);
         if (n > 65536)

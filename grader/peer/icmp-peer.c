@@ -14,19 +14,14 @@
  * sends every reply twice (a duplicate); -n never answers. Prints "ready"
  * once its socket is open. Runs until killed; exit 2 on a set-up error.
  */
+#include "common.h"
+
 #include <arpa/inet.h>
-#include <errno.h>
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
 
 #define MAX_PENDING 4096
 #define MAX_DELAYS 64
@@ -64,12 +59,6 @@ static uint16_t checksum(const uint8_t *b, size_t len)
     while (sum >> 16)
         sum = (sum & 0xffff) + (sum >> 16);
     return htons((uint16_t)~sum);
-}
-
-static void die(const char *what)
-{
-    fprintf(stderr, "icmp-peer: %s: %s\n", what, strerror(errno));
-    exit(2);
 }
 
 int main(int argc, char **argv)

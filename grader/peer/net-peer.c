@@ -16,63 +16,20 @@
  * expected (with a line on stdout saying what was seen), 2 usage or set-up
  * error.
  */
-#include <errno.h>
-#include <netdb.h>
+#include "common.h"
+
 #include <netinet/in.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <sys/un.h>
-#include <unistd.h>
-
-static void die(const char *what)
-{
-    fprintf(stderr, "net-peer: %s: %s\n", what, strerror(errno));
-    exit(2);
-}
-
-static struct addrinfo *resolve(const char *host, const char *port, int type, int passive)
-{
-    struct addrinfo hints = { .ai_socktype = type,
-                              .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | (passive ? AI_PASSIVE : 0) };
-    struct addrinfo *res;
-    int rc = getaddrinfo(host, port, &hints, &res);
-    if (rc != 0) {
-        fprintf(stderr, "net-peer: %s port %s: %s\n", host, port, gai_strerror(rc));
-        exit(2);
-    }
-    return res;
-}
 
 static int tcp_connect(const char *host, const char *port)
 {
-    struct addrinfo *ai = resolve(host, port, SOCK_STREAM, 0);
+    struct addrinfo *ai = resolve(host, port, SOCK_STREAM, AI_NUMERICHOST | AI_NUMERICSERV);
     int fd = socket(ai->ai_family, SOCK_STREAM, 0);
     if (fd == -1)
         die("socket");
-    if (connect(fd, ai->ai_addr, ai->ai_addrlen) == -1) {
-        printf("connect %s port %s: %s\n", host, port, strerror(errno));
-        exit(1);
-    }
+    if (connect(fd, ai->ai_addr, ai->ai_addrlen) == -1)
+        outcome("connect %s port %s: %s", host, port, strerror(errno));
     freeaddrinfo(ai);
     return fd;
-}
-
-static int send_all(int fd, const char *buf, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = send(fd, buf, n, MSG_NOSIGNAL);
-        if (w == -1) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        buf += w;
-        n -= (size_t)w;
-    }
-    return 0;
 }
 
 /* Read until EOF into buf (at most cap bytes); returns the count or -1. */
@@ -152,7 +109,7 @@ static int hold(const char *host, const char *port)
 
 static int piece_echo(const char *host, const char *port, size_t piece)
 {
-    struct addrinfo *ai = resolve(host, port, SOCK_STREAM, 1);
+    struct addrinfo *ai = resolve(host, port, SOCK_STREAM, AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE);
     int lfd = socket(ai->ai_family, SOCK_STREAM, 0), on = 1;
     if (lfd == -1)
         die("socket");

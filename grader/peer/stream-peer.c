@@ -1,10 +1,14 @@
 /*
- * peer: the grader's own test peer, for what socat and nc cannot do.
+ * stream-peer: the grader's peer for stream servers (labs 01, 02 and 06),
+ * for what socat and nc cannot do.
  *
- *   peer stale PATH                  leave a stale socket file at PATH
- *   peer send-close ENDPOINT BYTES   connect, send BYTES, close without reading
- *   peer vanish ENDPOINT BYTES       send up to BYTES, read a little, close mid-echo
- *   peer slow-reader ENDPOINT BYTES [RCVBUF]  send BYTES while reading the
+ *   stream-peer stale PATH           leave a stale socket file at PATH
+ *   stream-peer send-close ENDPOINT BYTES
+ *                                    connect, send BYTES, close without reading
+ *   stream-peer vanish ENDPOINT BYTES
+ *                                    send up to BYTES, read a little, close mid-echo
+ *   stream-peer slow-reader ENDPOINT BYTES [RCVBUF]
+ *                                    send BYTES while reading the
  *                                    echo slowly, then check it byte for byte;
  *                                    RCVBUF: the receive buffer to ask for
  *                                    before connecting (a small one keeps
@@ -15,42 +19,9 @@
  * (HOST may be [v6]). Exit status: 0 as expected, 1 not as expected (with a
  * line on stdout saying what was seen), 2 usage or set-up error.
  */
-#include <errno.h>
-#include <netdb.h>
+#include "common.h"
+
 #include <pthread.h>
-#include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <time.h>
-#include <unistd.h>
-
-static void die(const char *what)
-{
-    fprintf(stderr, "peer: %s: %s\n", what, strerror(errno));
-    exit(2);
-}
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-    while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-        ;
-}
-
-static int unix_address(const char *path, struct sockaddr_un *addr)
-{
-    memset(addr, 0, sizeof *addr);
-    addr->sun_family = AF_UNIX;
-    if (strlen(path) >= sizeof addr->sun_path) {
-        fprintf(stderr, "peer: path too long: %s\n", path);
-        exit(2);
-    }
-    strcpy(addr->sun_path, path);
-    return (int)sizeof *addr;
-}
 
 /* SO_RCVBUF to set before connecting (0: the system's default). */
 static int rcvbuf;
@@ -61,54 +32,10 @@ static void set_rcvbuf(int fd)
         die("setsockopt SO_RCVBUF");
 }
 
-static int connect_tcp(const char *endpoint)
-{
-    char host[256];
-    const char *colon = strrchr(endpoint, ':');
-    if (!colon || (size_t)(colon - endpoint) >= sizeof host) {
-        fprintf(stderr, "peer: bad endpoint %s\n", endpoint);
-        exit(2);
-    }
-    memcpy(host, endpoint, (size_t)(colon - endpoint));
-    host[colon - endpoint] = '\0';
-    char *h = host;
-    if (h[0] == '[') {
-        h++;
-        h[strcspn(h, "]")] = '\0';
-    }
-    struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res, *ai;
-    int rc = getaddrinfo(h, colon + 1, &hints, &res);
-    if (rc != 0) {
-        fprintf(stderr, "peer: %s: %s\n", endpoint, gai_strerror(rc));
-        exit(2);
-    }
-    int fd = -1;
-    for (ai = res; ai && fd == -1; ai = ai->ai_next) {
-        fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
-        if (fd != -1)
-            set_rcvbuf(fd);
-        if (fd != -1 && connect(fd, ai->ai_addr, ai->ai_addrlen) == -1) {
-            close(fd);
-            fd = -1;
-        }
-    }
-    freeaddrinfo(res);
-    if (fd == -1)
-        die(endpoint);
-    return fd;
-}
-
 static int connect_to(const char *endpoint)
 {
-    if (!strchr(endpoint, '/'))
-        return connect_tcp(endpoint);
-    struct sockaddr_un addr;
-    socklen_t len = (socklen_t)unix_address(endpoint, &addr);
-    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    int fd = connect_endpoint(endpoint, SOCK_STREAM, set_rcvbuf);
     if (fd == -1)
-        die("socket");
-    set_rcvbuf(fd);
-    if (connect(fd, (struct sockaddr *)&addr, len) == -1)
         die(endpoint);
     return fd;
 }
@@ -118,7 +45,7 @@ static size_t parse_size(const char *s)
     char *end;
     unsigned long long v = strtoull(s, &end, 10);
     if (*s == '\0' || *end != '\0') {
-        fprintf(stderr, "peer: not a number: %s\n", s);
+        fprintf(stderr, "stream-peer: not a number: %s\n", s);
         exit(2);
     }
     return (size_t)v;
@@ -149,16 +76,8 @@ static void *send_stream(void *arg)
     while (sent < s->bytes) {
         size_t n = s->bytes - sent < sizeof buf ? s->bytes - sent : sizeof buf;
         fill(buf, sent, n);
-        size_t off = 0;
-        while (off < n) {
-            ssize_t w = send(s->fd, buf + off, n - off, MSG_NOSIGNAL);
-            if (w == -1) {
-                if (errno == EINTR)
-                    continue;
-                return NULL; /* the reader reports what arrived */
-            }
-            off += (size_t)w;
-        }
+        if (send_all(s->fd, buf, n) == -1)
+            return NULL; /* the reader reports what arrived */
         sent += n;
     }
     shutdown(s->fd, SHUT_WR);
@@ -214,7 +133,7 @@ static int slow_reader(const char *endpoint, size_t bytes)
 static int leave_stale(const char *path)
 {
     struct sockaddr_un addr;
-    socklen_t len = (socklen_t)unix_address(path, &addr);
+    socklen_t len = unix_address(path, &addr);
     int fd = socket(AF_UNIX, SOCK_STREAM, 0);
     if (fd == -1)
         die("socket");
@@ -223,18 +142,25 @@ static int leave_stale(const char *path)
     return 0; /* exit without unlink: the file stays, nobody listens */
 }
 
-static int send_close(const char *endpoint, size_t bytes)
+/* send_pattern: up to BYTES of the test stream, until a send fails (with
+ * MSG_DONTWAIT in flags: until the buffers are full). */
+static void send_pattern(int fd, size_t bytes, int flags)
 {
-    int fd = connect_to(endpoint);
     char buf[32 * 1024];
     for (size_t sent = 0; sent < bytes;) {
         size_t n = bytes - sent < sizeof buf ? bytes - sent : sizeof buf;
         fill(buf, sent, n);
-        ssize_t w = send(fd, buf, n, MSG_NOSIGNAL);
+        ssize_t w = send(fd, buf, n, MSG_NOSIGNAL | flags);
         if (w == -1)
-            break;
+            return;
         sent += (size_t)w;
     }
+}
+
+static int send_close(const char *endpoint, size_t bytes)
+{
+    int fd = connect_to(endpoint);
+    send_pattern(fd, bytes, 0);
     close(fd);
     return 0;
 }
@@ -242,18 +168,11 @@ static int send_close(const char *endpoint, size_t bytes)
 static int vanish(const char *endpoint, size_t bytes)
 {
     int fd = connect_to(endpoint);
-    char buf[32 * 1024];
-    for (size_t sent = 0; sent < bytes;) {
-        size_t n = bytes - sent < sizeof buf ? bytes - sent : sizeof buf;
-        fill(buf, sent, n);
-        ssize_t w = send(fd, buf, n, MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (w == -1)
-            break; /* buffers full: stop sending, as a crashing client would */
-        sent += (size_t)w;
-    }
-    struct timeval tv = { 1, 0 };
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    if (recv(fd, buf, 1024, 0) == -1 && errno != EAGAIN)
+    /* Stop sending once the buffers are full, as a crashing client would. */
+    send_pattern(fd, bytes, MSG_DONTWAIT);
+    char buf[1024];
+    set_timeouts(fd, 1);
+    if (recv(fd, buf, sizeof buf, 0) == -1 && errno != EAGAIN)
         printf("recv: %s\n", strerror(errno));
     close(fd); /* with unread echo still queued */
     return 0;
@@ -272,7 +191,7 @@ int main(int argc, char *argv[])
             rcvbuf = (int)parse_size(argv[4]);
         return slow_reader(argv[2], parse_size(argv[3]));
     }
-    fprintf(stderr, "usage: peer stale PATH | send-close EP BYTES |"
+    fprintf(stderr, "usage: stream-peer stale PATH | send-close EP BYTES |"
                     " vanish EP BYTES | slow-reader EP BYTES [RCVBUF]\n");
     return 2;
 }
