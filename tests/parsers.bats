@@ -83,3 +83,15 @@ results() {
   run jq -r '.unknown | length' <<<"$doc"
   assert_output 3
 }
+
+@test "merge-groups.awk puts the groups' streams back in file order, numbered from 1, one plan and one suite line" {
+  local dir=$BATS_TEST_TMPDIR
+  printf '%s\n' 'first [1 pt]' 'second [2 pts]' 'third (x) [1 pt]' 'never ran [1 pt]' >"$dir/order"
+  printf '%s\n' '1..2' 'suite /c/01-lab.bats' 'begin 1 first [1 pt]' 'ok 1 first [1 pt] # in 5 ms' \
+    'begin 2 third (x) [1 pt]' '# note: seen' 'not ok 2 third (x) [1 pt]' '# reason: no' >"$dir/0.stream"
+  printf '%s\n' '1..1' 'suite /c/01-lab.bats' 'begin 1 second [2 pts]' 'ok 1 second [2 pts] # skip not judged: why' >"$dir/1.stream"
+  run awk -f "$ROOT/grader/lib/merge-groups.awk" "$dir/order" "$dir/0.stream" "$dir/1.stream"
+  assert_output "$(printf '%s\n' '1..3' 'suite /c/01-lab.bats' 'begin 1 first [1 pt]' 'ok 1 first [1 pt] # in 5 ms' \
+    'begin 2 second [2 pts]' 'ok 2 second [2 pts] # skip not judged: why' \
+    'begin 3 third (x) [1 pt]' '# note: seen' 'not ok 3 third (x) [1 pt]' '# reason: no')"
+}

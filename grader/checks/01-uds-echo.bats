@@ -11,22 +11,6 @@ CLIENT_PROGRAM=uds-echo-client
 
 # --- helpers for this lab ---------------------------------------------------
 
-# echo_with_client SOCKET INPUT LIMIT: run the student's client with INPUT on
-# stdin and check it printed exactly INPUT and exited 0.
-echo_with_client() {
-  local sock=$1 input=$2 limit=$3
-  cp "$input" "$T/client.in"
-  run_program "$limit" client "$(student uds-echo-client)" "$sock"
-  if [[ $STATUS != 0 ]]; then
-    show_file "client stderr" "$T/client.err"
-    show_file "server stderr" "$T/server.err"
-    fail_check "the client $(describe_status "$STATUS" "$limit") ($(stat -c %s "$T/client.out") of $(stat -c %s "$input") bytes echoed)" \
-      "the client exits 0 after printing the echo"
-    return 1
-  fi
-  same_bytes "$input" "$T/client.out" "the client's output"
-}
-
 # socat_echo SOCKET: a line sent by socat comes back.
 socat_echo() {
   printf 'hello from socat\n' >"$T/socat.in"
@@ -66,7 +50,7 @@ ACCEPTED_FDS_CHECK="closes each client's descriptor"
   needs server client
   start_unix_server 60 "$T/echo.sock"
   printf 'hello, socket\n' >"$T/text"
-  echo_with_client "$T/echo.sock" "$T/text" 10
+  client_echoes 10 "$T/text" "$T/echo.sock"
 }
 
 @test "echoes binary data with NUL bytes [2 pts]" {
@@ -75,7 +59,7 @@ ACCEPTED_FDS_CHECK="closes each client's descriptor"
   needs server client
   start_unix_server 60 "$T/echo.sock"
   { printf 'NUL\0in the middle\0\n'; head -c 65536 /dev/urandom; } >"$T/binary"
-  echo_with_client "$T/echo.sock" "$T/binary" 10
+  client_echoes 10 "$T/binary" "$T/echo.sock"
 }
 
 @test "echoes 16 MiB byte for byte [3 pts]" {
@@ -84,7 +68,7 @@ ACCEPTED_FDS_CHECK="closes each client's descriptor"
   needs server client
   start_unix_server 60 "$T/echo.sock"
   head -c 12582912 /dev/urandom | base64 -w 100 >"$T/big" # 16 MiB of text
-  echo_with_client "$T/echo.sock" "$T/big" 20
+  client_echoes 20 "$T/big" "$T/echo.sock"
 }
 
 @test "serves several clients one after another [2 pts]" {
@@ -95,7 +79,7 @@ ACCEPTED_FDS_CHECK="closes each client's descriptor"
   local n
   for n in 1 2 3; do
     printf 'client number %s\n' "$n" >"$T/text"
-    if ! echo_with_client "$T/echo.sock" "$T/text" 5; then
+    if ! client_echoes 5 "$T/text" "$T/echo.sock"; then
       evidence seen "client $n of 3 was not served"
       kill -0 "$SERVER" 2>/dev/null || evidence seen "the server had exited"
       return 1
@@ -151,7 +135,7 @@ ACCEPTED_FDS_CHECK="closes each client's descriptor"
   SERVER=$SPAWNED
   wait_unix_listening "$SERVER" "$T/socat.sock"
   seq 1 2000 >"$T/lines"
-  echo_with_client "$T/socat.sock" "$T/lines" 10
+  client_echoes 10 "$T/lines" "$T/socat.sock"
 }
 
 # --- system calls (strace) ------------------------------------------------------
@@ -277,7 +261,7 @@ ACCEPTED_FDS_CHECK="closes each client's descriptor"
   done
   start_unix_server 60 "$fits" || { evidence seen "(a 107-byte PATH fits and must work)"; return 1; }
   printf 'long path\n' >"$T/text"
-  echo_with_client "$fits" "$T/text" 5
+  client_echoes 5 "$T/text" "$fits"
 }
 
 @test "client reports a missing server [1 pt]" {

@@ -11,22 +11,6 @@ CLIENT_PROGRAM=tcp-echo-client
 
 # --- helpers for this lab ---------------------------------------------------
 
-# echo_with_client HOST PORT INPUT LIMIT: run the student's client with INPUT
-# on stdin and check it printed exactly INPUT and exited 0.
-echo_with_client() {
-  local host=$1 port=$2 input=$3 limit=$4
-  cp "$input" "$T/client.in"
-  run_program "$limit" client "$(student tcp-echo-client)" "$host" "$port"
-  if [[ $STATUS != 0 ]]; then
-    show_file "client stderr" "$T/client.err"
-    show_file "server stderr" "$T/server.err"
-    fail_check "the client (to $host port $port) $(describe_status "$STATUS" "$limit") ($(stat -c %s "$T/client.out") of $(stat -c %s "$input") bytes echoed)" \
-      "the client exits 0 after printing the echo"
-    return 1
-  fi
-  same_bytes "$input" "$T/client.out" "the client's output"
-}
-
 # socat_echo HOST PORT [LIMIT]: a line sent by socat over TCP comes back.
 socat_echo() {
   printf 'hello from socat\n' >"$T/socat.in"
@@ -83,7 +67,7 @@ ACCEPTED_FDS_CHECK="closes each client's descriptor"
   port=$(free_port)
   start_tcp_server 60 "$port"
   printf 'hello, TCP\n' >"$T/text"
-  echo_with_client 127.0.0.1 "$port" "$T/text" 10
+  client_echoes 10 "$T/text" 127.0.0.1 "$port"
 }
 
 @test "server answers over IPv6 (::1) too [2 pts]" {
@@ -107,7 +91,7 @@ ACCEPTED_FDS_CHECK="closes each client's descriptor"
   port=$(free_port)
   start_tcp_server 60 "$port"
   { printf 'NUL\0in the middle\0\n'; head -c 65536 /dev/urandom; } >"$T/binary"
-  echo_with_client 127.0.0.1 "$port" "$T/binary" 10
+  client_echoes 10 "$T/binary" 127.0.0.1 "$port"
 }
 
 @test "echoes 16 MiB byte for byte [2 pts]" {
@@ -118,7 +102,7 @@ ACCEPTED_FDS_CHECK="closes each client's descriptor"
   port=$(free_port)
   start_tcp_server 60 "$port"
   head -c 12582912 /dev/urandom | base64 -w 100 >"$T/big" # 16 MiB of text
-  echo_with_client 127.0.0.1 "$port" "$T/big" 20
+  client_echoes 20 "$T/big" 127.0.0.1 "$port"
 }
 
 @test "client finishes 16 MiB against a server that echoes in small pieces [2 pts]" {
@@ -131,9 +115,9 @@ ACCEPTED_FDS_CHECK="closes each client's descriptor"
   OTHER=$SPAWNED
   wait_tcp_listening "$OTHER" "$port"
   printf 'a first line\n' >"$T/text"
-  echo_with_client 127.0.0.1 "$port" "$T/text" 10 || return 1
+  client_echoes 10 "$T/text" 127.0.0.1 "$port" || return 1
   head -c 12582912 /dev/urandom | base64 -w 100 >"$T/big"
-  echo_with_client 127.0.0.1 "$port" "$T/big" 20 && return 0
+  client_echoes 20 "$T/big" 127.0.0.1 "$port" && return 0
   # Slow here, or unable to move 16 MiB at all? The second is another check's.
   local port2
   port2=$(free_port)
@@ -192,7 +176,7 @@ ACCEPTED_FDS_CHECK="closes each client's descriptor"
   port=$(free_port)
   socat_server "TCP6-LISTEN:$port,bind=[::1]" "$port" || return 1
   printf 'to ::1\n' >"$T/text"
-  echo_with_client ::1 "$port" "$T/text" 10 || return 1
+  client_echoes 10 "$T/text" ::1 "$port" || return 1
   # A name with both addresses, in either order, and a server on only the
   # second one (the grader's getaddrinfo shim makes the name).
   local order
@@ -209,7 +193,7 @@ ACCEPTED_FDS_CHECK="closes each client's descriptor"
     socat_server "$listen" "$port" || return 1
     printf 'to a name that is %s, served on %s only\n' "$order" "$server_addr" >"$T/text"
     if ! GRADER_GAI_ORDER=$order LD_PRELOAD=$GRADER_TOOLS/gai-order.so \
-      echo_with_client dual.grader.test "$port" "$T/text" 10; then
+      client_echoes 10 "$T/text" dual.grader.test "$port"; then
       evidence note "the host name resolved to: $order (in that order); the server listened on $server_addr only"
       return 1
     fi
@@ -384,7 +368,7 @@ ACCEPTED_FDS_CHECK="closes each client's descriptor"
   port=$(free_port)
   socat_server "TCP4-LISTEN:$port,bind=127.0.0.1" "$port" || return 1
   seq 1 2000 >"$T/lines"
-  echo_with_client 127.0.0.1 "$port" "$T/lines" 10
+  client_echoes 10 "$T/lines" 127.0.0.1 "$port"
 }
 
 @test "client reports an unknown host and a refused connection [1 pt]" {

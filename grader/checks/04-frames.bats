@@ -14,28 +14,70 @@ SERVER_PROGRAM=frame-server
 
 # --- helpers for this lab ---------------------------------------------------
 
-# start_frame_server LIMIT ENDPOINT [WRAPPER...]: the student's frame-server
-# on a Unix path or a TCP port, waited for until it listens. Sets SERVER.
-start_frame_server() {
-  local limit=$1 endpoint=$2
-  shift 2
-  spawn "$limit" server "$@" "$(student frame-server)" "$endpoint"
-  SERVER=$SPAWNED
+# start_program ROLE PROGRAM LIMIT ENDPOINT [WRAPPER...]: the student's
+# PROGRAM on a Unix path or a TCP port, its output under ROLE, waited for
+# until it listens. Sets SPAWNED.
+start_program() {
+  local role=$1 program=$2 limit=$3 endpoint=$4
+  shift 4
+  spawn "$limit" "$role" "$@" "$(student "$program")" "$endpoint"
   if [[ $endpoint == */* ]]; then
-    wait_unix_listening "$SERVER" "$endpoint"
+    wait_unix_listening "$SPAWNED" "$endpoint"
   else
-    wait_tcp_listening "$SERVER" "$endpoint" 30
+    wait_tcp_listening "$SPAWNED" "$endpoint" 30
   fi
 }
 
-# start_seqpacket_server LIMIT PATH [WRAPPER...]: the same for seqpacket-server.
-start_seqpacket_server() {
-  local limit=$1 path=$2
-  shift 2
-  spawn "$limit" seqserver "$@" "$(student seqpacket-server)" "$path"
-  SEQSERVER=$SPAWNED
-  wait_unix_listening "$SEQSERVER" "$path"
+# start_frame_server LIMIT ENDPOINT [WRAPPER...]: frame-server. Sets SERVER.
+start_frame_server() {
+  start_program server frame-server "$@"
+  local ready=$?
+  SERVER=$SPAWNED
+  return "$ready"
 }
+
+# start_seqpacket_server LIMIT PATH [WRAPPER...]: seqpacket-server. Sets
+# SEQSERVER.
+start_seqpacket_server() {
+  start_program seqserver seqpacket-server "$@"
+  local ready=$?
+  SEQSERVER=$SPAWNED
+  return "$ready"
+}
+
+# Hooks for the standard checks (test_helper.bash, "Standard checks"): both
+# servers on a Unix path; the memory verdict also sees frames of every size,
+# an oversize length and a frame cut short.
+SERVERS=(frame-server seqpacket-server)
+start_server() {
+  local limit=$1
+  shift
+  SERVER_ENDPOINT=$T/s$((++STARTED)).sock
+  SERVER_FILE=$SERVER_ENDPOINT
+  start_program server "$SERVER_PROGRAM" "$limit" "$SERVER_ENDPOINT" "$@"
+  local ready=$?
+  SERVER=$SPAWNED
+  return "$ready"
+}
+exercise_server() {
+  if [[ $SERVER_PROGRAM == frame-server ]]; then
+    frame_peer 10 exchange frames "$SERVER_ENDPOINT" 5
+  else
+    frame_peer 10 seqpeer seqpacket "$SERVER_ENDPOINT" 5
+  fi
+}
+memory_traffic() {
+  if [[ $SERVER_PROGRAM == frame-server ]]; then
+    frame_peer 20 exchange frames "$SERVER_ENDPOINT" 0 70000
+    frame_peer 20 exchange frames "$SERVER_ENDPOINT" -c 1 2 3 4000
+    frame_peer 20 oversize oversize "$SERVER_ENDPOINT" 16777217
+    frame_peer 20 cut cut "$SERVER_ENDPOINT" 50
+    frame_peer 20 exchange frames "$SERVER_ENDPOINT" 5
+  else
+    frame_peer 20 seqpeer seqpacket "$SERVER_ENDPOINT" 1 65536 300
+  fi
+}
+ACCEPTED_FDS_CHECK="closes each connection's descriptor"
 
 # frame_peer LIMIT NAME ARGS...: run the grader's frame peer; its verdict is
 # in $T/NAME.out, STATUS 0 when the server did as expected.
@@ -359,72 +401,8 @@ logged_since() {
   frame_exchange 10 "$fits" "a server on a 107-byte path answers" 5
 }
 
-@test "exits 0 on SIGINT and on SIGTERM [2 pts]" {
-  hint "$SIGNAL_HINT (In both servers.)" \
-    05-lifecycle#clean-shutdown-on-signals
-  needs frame-server seqpacket-server
-  local sig port
-  port=$(free_port)
-  for sig in INT TERM; do
-    start_frame_server 60 "$T/$sig.sock" || return 1
-    frame_peer 10 exchange frames "$T/$sig.sock" 5 || true
-    if ! stop_server "$sig" "$SERVER" || [[ $STATUS != 0 ]]; then
-      show_file "server stderr" "$T/server.err"
-      fail_check "frame-server after SIG$sig: $(describe_status "$STATUS")" "exit status 0 within 3 s of SIG$sig"
-      return 1
-    fi
-    start_seqpacket_server 60 "$T/$sig.seq" || return 1
-    frame_peer 10 seqpeer seqpacket "$T/$sig.seq" 5 || true
-    if ! stop_server "$sig" "$SEQSERVER" || [[ $STATUS != 0 ]]; then
-      show_file "seqpacket-server stderr" "$T/seqserver.err"
-      fail_check "seqpacket-server after SIG$sig: $(describe_status "$STATUS")" "exit status 0 within 3 s of SIG$sig"
-      return 1
-    fi
-  done
-}
+@test "exits 0 on SIGINT and on SIGTERM [2 pts]" { check_signal_exit; }
 
-@test "cleans up on exit: socket files removed, descriptors closed [2 pts]" {
-  hint "Before exiting on a signal, close the listening socket (and anything else you opened) and unlink PATH, so no stale file is left for the next run." \
-    05-lifecycle#clean-shutdown-on-signals a-debugging#valgrind-and-descriptor-leaks
-  needs frame-server seqpacket-server
-  start_frame_server 100 "$T/frames.sock" "${VALGRIND[@]}" --log-file="$T/frame.valgrind" || return 1
-  start_seqpacket_server 100 "$T/seq.sock" "${VALGRIND[@]}" --log-file="$T/seq.valgrind" || return 1
-  local group program path log open
-  for program in frame-server seqpacket-server; do
-    group=$SERVER path=$T/frames.sock log=$T/frame.valgrind
-    [[ $program == seqpacket-server ]] && group=$SEQSERVER path=$T/seq.sock log=$T/seq.valgrind
-    stop_observed TERM "$group" 15 "$path" || not_judged_after_no_exit "$program"
-    if [[ -e $path ]]; then
-      fail_check "$path still exists after $program exited" "the socket file removed"
-      return 1
-    elif ! open=$(valgrind_open_fds "$log"); then
-      fail_check "$program: descriptors still open at exit (valgrind --track-fds=yes): $(echo "$open" | paste -sd ';')" \
-        "only stdin, stdout and stderr open at exit"
-      return 1
-    fi
-  done
-}
+@test "cleans up on exit: socket files removed, descriptors closed [2 pts]" { check_cleanup; }
 
-@test "no memory errors or leaks under valgrind [2 pts]" {
-  hint "valgrind found invalid memory accesses or memory that was never freed (a frame's buffer not freed on every path, the oversize and cut ones included): read its report and fix the first problem first." \
-    a-debugging#valgrind-and-descriptor-leaks 07-framing#limits-on-untrusted-lengths
-  needs frame-server seqpacket-server
-  start_frame_server 100 "$T/frames.sock" "${VALGRIND[@]}" --log-file="$T/frame.valgrind" || return 1
-  start_seqpacket_server 100 "$T/seq.sock" "${VALGRIND[@]}" --log-file="$T/seq.valgrind" || return 1
-  frame_peer 20 exchange frames "$T/frames.sock" 5 0 70000 || true
-  frame_peer 20 exchange frames "$T/frames.sock" -c 1 2 3 4000 || true
-  frame_peer 20 oversize oversize "$T/frames.sock" 16777217 || true
-  frame_peer 20 cut cut "$T/frames.sock" 50 || true
-  frame_peer 20 exchange frames "$T/frames.sock" 5 || true
-  frame_peer 20 seqpeer seqpacket "$T/seq.sock" 1 65536 300 || true
-  stop_observed TERM "$SERVER" 20 "$T/frames.sock" || not_judged_after_no_exit frame-server
-  stop_observed TERM "$SEQSERVER" 20 "$T/seq.sock" || not_judged_after_no_exit seqpacket-server
-  local program problems
-  for program in frame seq; do
-    if ! problems=$(valgrind_memory_problems "$T/$program.valgrind"); then
-      fail_check "in the $program server: $(echo "$problems" | paste -sd ';' | tr -s ' ')" \
-        "no invalid reads or writes, no definitely-lost memory"
-      return 1
-    fi
-  done
-}
+@test "no memory errors or leaks under valgrind [2 pts]" { check_valgrind; }

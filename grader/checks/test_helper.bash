@@ -543,6 +543,24 @@ same_bytes() {
   return 1
 }
 
+# client_echoes LIMIT INPUT ARGS...: the student's client ($CLIENT_PROGRAM),
+# run with ARGS and INPUT on stdin, printed exactly INPUT and exited 0
+# (labs 01 and 02: echo clients).
+client_echoes() {
+  local limit=$1 input=$2
+  shift 2
+  cp "$input" "$T/client.in"
+  run_program "$limit" client "$(student "$CLIENT_PROGRAM")" "$@"
+  if [[ $STATUS != 0 ]]; then
+    show_file "client stderr" "$T/client.err"
+    show_file "server stderr" "$T/server.err"
+    fail_check "the client ($CLIENT_PROGRAM $*) $(describe_status "$STATUS" "$limit") ($(stat -c %s "$T/client.out") of $(stat -c %s "$input") bytes echoed)" \
+      "the client exits 0 after printing the echo"
+    return 1
+  fi
+  same_bytes "$input" "$T/client.out" "the client's output"
+}
+
 # --- strace -------------------------------------------------------------------
 
 STRACE=(strace -f -qq -s 128 -o)
@@ -696,6 +714,11 @@ wait_dgram_bound() {
 #   exercise_server          optional: ordinary traffic, clients come and go
 #   valgrind_clients         optional: run the lab's client programs under
 #       "${VALGRIND[@]}" --log-file="$T/client-NAME.valgrind"
+#   memory_traffic           optional: requests for the memory verdict only,
+#       those that take the server's error paths (a frame cut short, a
+#       refused name) or leave it holding descriptors another check judges
+#       (passed files): a lab that has it gets a second run, with no traffic
+#       at all, for the clean-up verdict, so that one bug costs one check
 #
 # ACCEPTED_FDS_CHECK names the lab's own check of the descriptors accept
 # returns, if it has one: check_cleanup then leaves those to it.
@@ -757,18 +780,20 @@ check_signal_exit() {
   done
 }
 
-# exit_run: the run check_cleanup and check_valgrind both read, made by the
-# first of them (once per grading: a valgrind start costs about a second;
-# the other waits for it if it runs at once, in another group):
-# each of the lab's servers under valgrind, ordinary traffic and the lab's
-# clients under valgrind (the hooks exercise_server and valgrind_clients),
-# then SIGTERM (stop_observed). The run's files are in EXIT_DIR (the
-# student's code writes there, as in a check's own directory); how each
-# server ended is in $GRADER_TMP/exit.PROGRAM, which it cannot write:
-# "exited [FILE LEFT BEHIND]", "still-running", or "not-started" with what
-# start_server said in $GRADER_TMP/exit.PROGRAM.evidence.
+# exit_run [plain]: the run check_cleanup and check_valgrind both read, made
+# by the first of them (once per grading: a valgrind start costs about a
+# second; the other waits for it if it runs at once, in another group): each
+# of the lab's servers under valgrind, ordinary traffic, the lab's clients
+# under valgrind and the memory traffic (the hooks exercise_server,
+# valgrind_clients and memory_traffic), then SIGTERM (stop_observed).
+# "plain": a run with no traffic, check_cleanup's in a lab that has
+# memory_traffic. The run's files are in EXIT_DIR (the student's code writes
+# there, as in a check's own directory); how each server ended is in
+# EXIT_DIR.PROGRAM, which it cannot write: "exited [FILE LEFT BEHIND]",
+# "still-running", or "not-started" with what start_server said in
+# EXIT_DIR.PROGRAM.evidence.
 exit_run() {
-  EXIT_DIR=$GRADER_TMP/exit
+  EXIT_DIR=$GRADER_TMP/exit${1:+-$1}
   if ! mkdir "$EXIT_DIR" 2>/dev/null; then
     wait_made "$EXIT_DIR.done" "the run that checks the exit (made by another check)"
     return
@@ -778,13 +803,16 @@ exit_run() {
   T=$EXIT_DIR
   cd "$T" || return 1
   for SERVER_PROGRAM in $(servers); do
-    record=$GRADER_TMP/exit.$SERVER_PROGRAM
+    record=$EXIT_DIR.$SERVER_PROGRAM
     if ! start_server 100 "${VALGRIND[@]}" --log-file="$T/server-$SERVER_PROGRAM.valgrind" >"$record.evidence"; then
       echo not-started >"$record"
       continue
     fi
-    hook exercise_server
-    hook valgrind_clients
+    if [[ -z ${1:-} ]]; then
+      hook exercise_server
+      hook valgrind_clients
+      hook memory_traffic
+    fi
     if stop_observed TERM "$SERVER" 20 "$SERVER_ENDPOINT"; then
       left=
       [[ -n $SERVER_FILE && -e $SERVER_FILE ]] && left=$SERVER_FILE
@@ -808,14 +836,15 @@ wait_made() {
   done
 }
 
-# exit_of PROGRAM: how the exit run's PROGRAM ended (see exit_run); sets
-# EXIT_LEFT to the socket file it left. Fails with start_server's evidence if
-# it never started, and ends the check unjudged if it never exited.
+# exit_of PROGRAM: how PROGRAM ended in the run in EXIT_DIR (see exit_run);
+# sets EXIT_LEFT to the socket file it left. Fails with start_server's
+# evidence if it never started, and ends the check unjudged if it never
+# exited.
 exit_of() {
   local how
-  read -r how EXIT_LEFT <"$GRADER_TMP/exit.$1" || return 1
+  read -r how EXIT_LEFT <"$EXIT_DIR.$1" || return 1
   case $how in
-    not-started) cat "$GRADER_TMP/exit.$1.evidence"; return 1 ;;
+    not-started) cat "$EXIT_DIR.$1.evidence"; return 1 ;;
     still-running) not_judged_after_no_exit "$1" ;;
   esac
 }
@@ -827,7 +856,7 @@ check_cleanup() {
   # shellcheck disable=SC2207
   local list=($(servers))
   needs "${list[@]}"
-  exit_run || return 1
+  if declare -F memory_traffic >/dev/null; then exit_run plain || return 1; else exit_run || return 1; fi
   for program in "${list[@]}"; do
     exit_of "$program" || return 1
     if [[ -n $EXIT_LEFT ]]; then
@@ -851,7 +880,7 @@ check_cleanup() {
 }
 
 check_valgrind() {
-  hint "valgrind found invalid memory accesses or memory that was never freed (freeaddrinfo after getaddrinfo, free after getline): read its report (line numbers included) and fix the first problem first." \
+  hint "valgrind found invalid memory accesses or memory that was never freed (on an error path too: freeaddrinfo after getaddrinfo, free after getline, a buffer on a cut or refused request): read its report (line numbers included) and fix the first problem first." \
     a-debugging#valgrind-and-descriptor-leaks
   local log problems program
   needs "${PROGRAMS[@]}"
