@@ -12,9 +12,10 @@ CLIENT_PROGRAM=dgram-upper-client
 
 # --- helpers for this lab ---------------------------------------------------
 
-# start_server LIMIT ENDPOINT [WRAPPER...]: start the student's server on
-# ENDPOINT (HOST:PORT or a path) and wait until its socket is bound. Sets SERVER.
-start_server() {
+# start_upper_server LIMIT ENDPOINT [WRAPPER...]: start the student's server
+# on ENDPOINT (HOST:PORT or a path) and wait until its socket is bound. Sets
+# SERVER.
+start_upper_server() {
   local limit=$1 endpoint=$2
   shift 2
   spawn "$limit" server "$@" "$(student dgram-upper-server)" "$endpoint"
@@ -99,6 +100,29 @@ udp_endpoint() {
   if [[ $1 == *:* ]]; then printf '[%s]:%s' "$1" "$port"; else printf '%s:%s' "$1" "$port"; fi
 }
 
+# Hooks for the standard checks (test_helper.bash, "Standard checks"): the
+# server on UDP, so that its getaddrinfo path runs under valgrind too; the
+# client under valgrind; datagrams of every size for the memory verdict.
+start_server() {
+  local limit=$1
+  shift
+  UPPER_ENDPOINT=$(udp_endpoint 127.0.0.1)
+  SERVER_ENDPOINT=${UPPER_ENDPOINT##*:}
+  SERVER_FILE=
+  start_upper_server "$limit" "$UPPER_ENDPOINT" "$@"
+}
+exercise_server() {
+  peer probe probe "$UPPER_ENDPOINT" text 3
+}
+valgrind_clients() {
+  printf 'first line\n\n%s\nlast line\n' "$(head -c 3000 /dev/urandom | base64 -w 0)" >"$T/client.in"
+  run_program 30 client "${VALGRIND[@]}" --log-file="$T/client-dgram-upper-client.valgrind" \
+    "$(student dgram-upper-client)" "$UPPER_ENDPOINT"
+}
+memory_traffic() {
+  peer probe probe "$UPPER_ENDPOINT" text 0 1 1472 65507
+}
+
 # eight_bit_locale: an 8-bit locale in $T/loc, where toupper(0xe9) is 0xc9;
 # prints the environment that selects it (nothing if it cannot be made).
 eight_bit_locale() {
@@ -129,7 +153,7 @@ bound_paths() {
   needs server client
   local endpoint
   endpoint=$(udp_endpoint 127.0.0.1)
-  start_server 60 "$endpoint"
+  start_upper_server 60 "$endpoint"
   printf 'hello, datagrams\nMixed Case 123 and punctuation: [ok]\n' >"$T/lines"
   ask_with_client "$endpoint" "$T/lines" 10
 }
@@ -140,12 +164,12 @@ bound_paths() {
   needs server client
   local endpoint
   endpoint=$(udp_endpoint ::1)
-  start_server 60 "$endpoint"
+  start_upper_server 60 "$endpoint"
   printf 'hello over IPv6\n' >"$T/lines"
   ask_with_client "$endpoint" "$T/lines" 10 || return 1
   # [::] is every IPv6 address: the server must answer on ::1 there too.
   endpoint=$(udp_endpoint ::)
-  start_server 60 "$endpoint" || return 1
+  start_upper_server 60 "$endpoint" || return 1
   peer probe probe "[::1]:${endpoint##*:}" text 5
   [[ $STATUS == 0 ]] || peer_failed probe "a server on $endpoint answering a datagram sent to ::1"
 }
@@ -154,7 +178,7 @@ bound_paths() {
   hint "ENDPOINT with a '/' is a path: AF_UNIX with SOCK_DGRAM. The client must bind an address of its own first (autobind: bind with only sun_family and a length of sizeof(sa_family_t)), or the server has nowhere to send the reply." \
     06-datagrams#unix-datagram-sockets 06-datagrams#why-a-unix-datagram-client-must-bind
   needs server client
-  start_server 60 "$T/upper.sock"
+  start_upper_server 60 "$T/upper.sock"
   printf 'hello over a socket file\nsecond line\n' >"$T/lines"
   ask_with_client "$T/upper.sock" "$T/lines" 10
 }
@@ -167,7 +191,7 @@ bound_paths() {
   needs server client
   local endpoint
   endpoint=$(udp_endpoint 127.0.0.1)
-  start_server 60 "$endpoint"
+  start_upper_server 60 "$endpoint"
   peer probe probe "$endpoint" text 0 5
   [[ $STATUS == 0 ]] || { peer_failed probe "a reply of 0 bytes to a datagram of 0 bytes, then the server still answering"; return 1; }
   printf 'before\n\nafter\n' >"$T/lines"
@@ -180,7 +204,7 @@ bound_paths() {
   needs server client
   local endpoint
   endpoint=$(udp_endpoint 127.0.0.1)
-  start_server 60 "$endpoint"
+  start_upper_server 60 "$endpoint"
   peer probe probe "$endpoint" text 1 1472 65507
   [[ $STATUS == 0 ]] || { peer_failed probe "each reply exactly as long as its datagram, upper-cased"; return 1; }
   # The client too: a line of 65507 bytes is one datagram, and so is its reply.
@@ -198,7 +222,7 @@ bound_paths() {
   [[ -n $locale ]] || note "the 8-bit locale could not be generated here (localedef, package locales): checked in the C locale only"
   endpoint=$(udp_endpoint 127.0.0.1)
   # shellcheck disable=SC2086 # $locale is a list of NAME=VALUE words
-  start_server 60 "$endpoint" env $locale
+  start_upper_server 60 "$endpoint" env $locale
   peer probe probe "$endpoint" bytes 256 512
   [[ $STATUS == 0 ]] || { peer_failed probe "every byte value 0-255 sent: only a-z changed, to A-Z"; return 1; }
   printf 'caf\351 na\357ve \340 \377 {}|~ end\n' >"$T/lines"
@@ -212,9 +236,9 @@ bound_paths() {
   needs server
   local endpoint
   endpoint=$(udp_endpoint 127.0.0.1)
-  start_server 60 "$endpoint"
+  start_upper_server 60 "$endpoint"
   senders_at_once "$endpoint" 8 || { peer_failed senders "8 UDP senders each get their own reply"; return 1; }
-  start_server 60 "$T/upper.sock" || return 1
+  start_upper_server 60 "$T/upper.sock" || return 1
   senders_at_once "$T/upper.sock" 4 || peer_failed senders "4 Unix-domain senders each get their own reply"
 }
 
@@ -310,7 +334,7 @@ bound_paths() {
   hint "A Unix-domain datagram is never dropped: once a receiver's queue is full, sendto to it blocks (the limit is net.unix.max_dgram_qlen), and a blocked server serves nobody. Reply with MSG_DONTWAIT (or a non-blocking socket) and drop the reply on EAGAIN." \
     06-datagrams#unix-datagram-sockets
   needs server
-  start_server 60 "$T/upper.sock"
+  start_upper_server 60 "$T/upper.sock"
   peer flood flood "$T/upper.sock" 30
   [[ $STATUS == 0 ]] || peer_failed flood "requests from another socket answered at once after 30 requests from a socket that never reads"
 }
@@ -319,7 +343,7 @@ bound_paths() {
   hint "Over AF_UNIX a datagram can be larger than your buffer. recv(MSG_TRUNC) returns the datagram's real length, which may be more than the buffer holds: never use that length to index the buffer. Drop such a datagram (or answer the part that fits) and keep serving." \
     06-datagrams#message-size-and-truncation
   needs server
-  start_server 60 "$T/upper.sock"
+  start_upper_server 60 "$T/upper.sock"
   peer oversize oversize "$T/upper.sock" 100000
   [[ $STATUS == 0 ]] && return 0
   if ! kill -0 "$SERVER" 2>/dev/null; then
@@ -386,7 +410,7 @@ bound_paths() {
     06-datagrams#unix-datagram-sockets a-debugging#reading-strace-output
   needs server client
   local side types
-  start_server 60 "$T/upper.sock" "${STRACE[@]}" "$T/server.trace" || return 1
+  start_upper_server 60 "$T/upper.sock" "${STRACE[@]}" "$T/server.trace" || return 1
   start_peer_server "$T/answers.sock" 0 || return 1
   printf 'traced\n' >"$T/client.in"
   run_program 10 client "${STRACE[@]}" "$T/client.trace" "$(student dgram-upper-client)" "$T/answers.sock"
@@ -401,29 +425,13 @@ bound_paths() {
 
 # --- shutting down ---------------------------------------------------------------
 
-@test "exits 0 on SIGINT and on SIGTERM [2 pts]" {
-  hint "$SIGNAL_HINT" \
-    05-lifecycle#clean-shutdown-on-signals
-  needs server
-  local sig endpoint
-  for sig in INT TERM; do
-    endpoint=$(udp_endpoint 127.0.0.1)
-    start_server 60 "$endpoint" || return 1
-    peer probe probe "$endpoint" text 3 || true
-    if ! stop_server "$sig" "$SERVER" || [[ $STATUS != 0 ]]; then
-      show_file "server stderr" "$T/server.err"
-      fail_check "after SIG$sig: $(describe_status "$STATUS")$([[ $STATUS == still-running ]] && printf ' 3 s later')" \
-        "exit status 0 within 3 s of SIG$sig"
-      return 1
-    fi
-  done
-}
+@test "exits 0 on SIGINT and on SIGTERM [2 pts]" { check_signal_exit; }
 
 @test "removes its socket file at exit [1 pt]" {
   hint "The server created the file with bind, so it removes it: unlink(PATH) after the loop ends on SIGINT or SIGTERM." \
     04-addresses#stale-socket-files 05-lifecycle#clean-shutdown-on-signals
   needs server
-  start_server 60 "$T/upper.sock" || return 1
+  start_upper_server 60 "$T/upper.sock" || return 1
   peer probe probe "$T/upper.sock" text 3 || true
   stop_observed TERM "$SERVER" 3 "$T/upper.sock" || not_judged_after_no_exit
   if [[ -e $T/upper.sock ]]; then
@@ -431,38 +439,6 @@ bound_paths() {
   fi
 }
 
-@test "closes every descriptor at exit [1 pt]" {
-  hint "Before exiting on a signal, close the socket and anything else you opened (a signalfd, a self-pipe, an epoll descriptor)." \
-    05-lifecycle#closing-every-descriptor a-debugging#valgrind-and-descriptor-leaks
-  needs server
-  local endpoint open
-  endpoint=$(udp_endpoint 127.0.0.1)
-  start_server 100 "$endpoint" "${VALGRIND[@]}" --log-file="$T/valgrind.log" || return 1
-  peer probe probe "$endpoint" text 3 || true
-  stop_observed TERM "$SERVER" 15 "${endpoint##*:}" || not_judged_after_no_exit
-  if ! open=$(valgrind_open_fds "$T/valgrind.log"); then
-    fail_check "descriptors still open at exit (valgrind --track-fds=yes): $(echo "$open" | paste -sd ';')" \
-      "only stdin, stdout and stderr open at exit"
-  fi
-}
+@test "closes every descriptor at exit [1 pt]" { check_descriptors_closed; }
 
-@test "no memory errors or leaks under valgrind [2 pts]" {
-  hint "valgrind found invalid memory accesses or memory that was never freed (freeaddrinfo after getaddrinfo, free after getline!): read its report (line numbers included) and fix the first problem first." \
-    a-debugging#valgrind-and-descriptor-leaks
-  needs server client
-  local endpoint side problems
-  endpoint=$(udp_endpoint 127.0.0.1)
-  start_server 100 "$endpoint" "${VALGRIND[@]}" --log-file="$T/server.valgrind" || return 1
-  printf 'first line\n\n%s\nlast line\n' "$(head -c 3000 /dev/urandom | base64 -w 0)" >"$T/client.in"
-  run_program 30 client "${VALGRIND[@]}" --log-file="$T/client.valgrind" \
-    "$(student dgram-upper-client)" "$endpoint"
-  peer probe probe "$endpoint" text 0 1 1472 65507 || true
-  stop_observed TERM "$SERVER" 20 "${endpoint##*:}" || not_judged_after_no_exit
-  for side in server client; do
-    if ! problems=$(valgrind_memory_problems "$T/$side.valgrind"); then
-      fail_check "in the $side: $(echo "$problems" | paste -sd ';' | tr -s ' ')" \
-        "no invalid reads or writes, no definitely-lost memory"
-      return 1
-    fi
-  done
-}
+@test "no memory errors or leaks under valgrind [2 pts]" { check_valgrind; }

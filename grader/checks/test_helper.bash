@@ -714,14 +714,17 @@ wait_dgram_bound() {
 #   exercise_server          optional: ordinary traffic, clients come and go
 #   valgrind_clients         optional: run the lab's client programs under
 #       "${VALGRIND[@]}" --log-file="$T/client-NAME.valgrind"
-#   memory_traffic           optional: requests for the memory verdict only,
-#       those that take the server's error paths (a frame cut short, a
-#       refused name) or leave it holding descriptors another check judges
-#       (passed files): a lab that has it gets a second run, with no traffic
-#       at all, for the clean-up verdict, so that one bug costs one check
+#   memory_traffic           optional: more requests, for the memory verdict
+#       (error paths: a frame cut short, a refused name, every size)
 #
 # ACCEPTED_FDS_CHECK names the lab's own check of the descriptors accept
 # returns, if it has one: check_cleanup then leaves those to it.
+#
+# CLEANUP_WITHOUT_TRAFFIC=1: the clean-up verdicts (check_cleanup,
+# check_descriptors_closed) read a run of their own with no traffic at all,
+# for a lab whose traffic would leave a wrong server holding what another
+# check judges (lab 04's cut frames, lab 05's passed descriptors): one bug,
+# one check.
 #
 # SERVERS lists the lab's server programs (default: SERVER_PROGRAM); the
 # hooks read SERVER_PROGRAM to know which one to start.
@@ -786,8 +789,8 @@ check_signal_exit() {
 # of the lab's servers under valgrind, ordinary traffic, the lab's clients
 # under valgrind and the memory traffic (the hooks exercise_server,
 # valgrind_clients and memory_traffic), then SIGTERM (stop_observed).
-# "plain": a run with no traffic, check_cleanup's in a lab that has
-# memory_traffic. The run's files are in EXIT_DIR (the student's code writes
+# "plain": a run with no traffic, the clean-up verdicts' in a lab that sets
+# CLEANUP_WITHOUT_TRAFFIC. The run's files are in EXIT_DIR (the student's code writes
 # there, as in a check's own directory); how each server ended is in
 # EXIT_DIR.PROGRAM, which it cannot write: "exited [FILE LEFT BEHIND]",
 # "still-running", or "not-started" with what start_server said in
@@ -849,33 +852,61 @@ exit_of() {
   esac
 }
 
+# cleanup_run: the exit run the clean-up verdicts read (see exit_run).
+cleanup_run() {
+  if [[ -n ${CLEANUP_WITHOUT_TRAFFIC:-} ]]; then exit_run plain; else exit_run; fi
+}
+
+# descriptors_closed PROGRAM: nothing but 0, 1 and 2 was open when PROGRAM
+# exited in EXIT_DIR's run (valgrind --track-fds=yes).
+descriptors_closed() {
+  local program=$1 open
+  open=$(valgrind_open_fds "$EXIT_DIR/server-$program.valgrind") && return 0
+  # A descriptor that accept returned is a client's: in a lab with a check
+  # of its own for those (ACCEPTED_FDS_CHECK), only the others count here.
+  if [[ -n ${ACCEPTED_FDS_CHECK:-} ]]; then
+    open=$(open_fds_not_accepted "$EXIT_DIR/server-$program.valgrind")
+    if [[ -z $open ]]; then
+      note "only client connections were left open: \"$ACCEPTED_FDS_CHECK\" judges those"
+      return 0
+    fi
+  fi
+  fail_check "$program: descriptors still open at exit (valgrind --track-fds=yes): $(echo "$open" | paste -sd ';')" \
+    "only stdin, stdout and stderr open at exit"
+}
+
 check_cleanup() {
   hint "Before exiting on a signal, close the listening socket and everything else you opened (client sockets, a signalfd, a self-pipe, an epoll descriptor), and unlink any socket file you created." \
     05-lifecycle#clean-shutdown-on-signals a-debugging#valgrind-and-descriptor-leaks
-  local open program
+  local program
   # shellcheck disable=SC2207
   local list=($(servers))
   needs "${list[@]}"
-  if declare -F memory_traffic >/dev/null; then exit_run plain || return 1; else exit_run || return 1; fi
+  cleanup_run || return 1
   for program in "${list[@]}"; do
     exit_of "$program" || return 1
     if [[ -n $EXIT_LEFT ]]; then
       fail_check "$EXIT_LEFT still exists after $program exited" "the socket file removed"
       return 1
     fi
-    open=$(valgrind_open_fds "$EXIT_DIR/server-$program.valgrind") && continue
-    # A descriptor that accept returned is a client's: in a lab with a check
-    # of its own for those (ACCEPTED_FDS_CHECK), only the others count here.
-    if [[ -n ${ACCEPTED_FDS_CHECK:-} ]]; then
-      open=$(open_fds_not_accepted "$EXIT_DIR/server-$program.valgrind")
-      if [[ -z $open ]]; then
-        note "only client connections were left open: \"$ACCEPTED_FDS_CHECK\" judges those"
-        continue
-      fi
-    fi
-    fail_check "$program: descriptors still open at exit (valgrind --track-fds=yes): $(echo "$open" | paste -sd ';')" \
-      "only stdin, stdout and stderr open at exit"
-    return 1
+    descriptors_closed "$program" || return 1
+  done
+}
+
+# check_descriptors_closed: check_cleanup's descriptors only, for a lab that
+# judges its socket file in a check of its own (lab 03's servers may have
+# none: UDP).
+check_descriptors_closed() {
+  hint "Before exiting on a signal, close every socket and everything else you opened (a signalfd, a self-pipe, an epoll descriptor)." \
+    05-lifecycle#closing-every-descriptor a-debugging#valgrind-and-descriptor-leaks
+  local program
+  # shellcheck disable=SC2207
+  local list=($(servers))
+  needs "${list[@]}"
+  cleanup_run || return 1
+  for program in "${list[@]}"; do
+    exit_of "$program" || return 1
+    descriptors_closed "$program" || return 1
   done
 }
 
