@@ -391,13 +391,13 @@ poll_pause() {
   if ((POLLS++ < 20)); then sleep 0.01; else sleep 0.05; fi
 }
 
-# wait_listening PGID WHAT SECONDS PROBE...: wait until PROBE succeeds (the
-# server listens on WHAT). Fails with evidence if the server stops first or
-# is too slow.
-wait_listening() {
-  local pgid=$1 what=$2 seconds=$3
+# wait_ready PGID STATE SECONDS PROBE...: wait until PROBE succeeds (the
+# server is in STATE: "listening on PATH", "bound to HOST:PORT"). Fails with
+# evidence if the server stops first or is too slow.
+wait_ready() {
+  local pgid=$1 state=$2 seconds=$3
   shift 3
-  # Once this program has run for the whole wait without ever listening
+  # Once this program has run for the whole wait without ever getting ready
   # this way (a hang, not a slow start), later checks wait 2 s only: a
   # program that hangs costs one long wait, not one per check.
   local never_ready
@@ -410,20 +410,20 @@ wait_listening() {
       finish "$pgid"
       [[ $STATUS == 124 || $STATUS == 137 ]] && : >"$never_ready"
       show_file "server stderr" "$T/server.err"
-      fail_check "the server stopped ($(describe_status "$STATUS")) before listening on $what" \
-        "the server listening on $what"
+      fail_check "the server stopped ($(describe_status "$STATUS")) before it was $state" \
+        "the server $state"
       return 1
     fi
     poll_pause
   done
   : >"$never_ready"
-  fail_check "nothing listening on $what after $seconds s" "the server listening on $what"
+  fail_check "the server was not $state after $seconds s" "the server $state"
 }
 
 # wait_unix_listening PGID PATH [SECONDS]: wait (default 30 s) until the
 # server listens on PATH.
 wait_unix_listening() {
-  wait_listening "$1" "$2" "${3:-30}" unix_listening "$2"
+  wait_ready "$1" "listening on $2" "${3:-30}" unix_listening "$2"
 }
 
 # start_unix_server LIMIT PATH [WRAPPER...]: start the student's server on PATH
@@ -464,7 +464,7 @@ tcp_listening() {
 
 # wait_tcp_listening PGID PORT [SECONDS]: as wait_unix_listening, for TCP.
 wait_tcp_listening() {
-  wait_listening "$1" "TCP port $2" "${3:-30}" tcp_listening "$2"
+  wait_ready "$1" "listening on TCP port $2" "${3:-30}" tcp_listening "$2"
 }
 
 # long_path LENGTH: a path of exactly LENGTH bytes inside the sandbox.
@@ -681,25 +681,9 @@ unix_dgram_bound() {
 # socket is bound to ENDPOINT (a path, or HOST:PORT for UDP). Fails with
 # evidence if it exits or is too slow (default 30 s).
 wait_dgram_bound() {
-  local pgid=$1 endpoint=$2 seconds=${3:-30} probe deadline never_ready POLLS=0
+  local endpoint=$2 probe
   if [[ $endpoint == */* ]]; then probe=(unix_dgram_bound "$endpoint"); else probe=(udp_bound "${endpoint##*:}"); fi
-  never_ready=$(never_ready_marker "$pgid" "${probe[0]}")
-  [[ -e $never_ready ]] && seconds=2
-  deadline=$((SECONDS + seconds))
-  while ((SECONDS < deadline)); do
-    "${probe[@]}" && return 0
-    if ! kill -0 "$pgid" 2>/dev/null; then
-      finish "$pgid"
-      [[ $STATUS == 124 || $STATUS == 137 ]] && : >"$never_ready"
-      show_file "server stderr" "$T/server.err"
-      fail_check "the server stopped ($(describe_status "$STATUS")) before binding $endpoint" \
-        "the server bound to $endpoint"
-      return 1
-    fi
-    poll_pause
-  done
-  : >"$never_ready"
-  fail_check "nothing bound to $endpoint after $seconds s" "the server bound to $endpoint"
+  wait_ready "$1" "bound to $endpoint" "${3:-30}" "${probe[@]}"
 }
 
 # --- Standard checks -------------------------------------------------------
@@ -875,9 +859,9 @@ descriptors_closed() {
     "only stdin, stdout and stderr open at exit"
 }
 
-check_cleanup() {
-  hint "Before exiting on a signal, close the listening socket and everything else you opened (client sockets, a signalfd, a self-pipe, an epoll descriptor), and unlink any socket file you created." \
-    05-lifecycle#clean-shutdown-on-signals a-debugging#valgrind-and-descriptor-leaks
+# exit_cleanup [files]: each server's descriptors closed at exit in the
+# clean-up run, and with "files" its socket file removed.
+exit_cleanup() {
   local program
   # shellcheck disable=SC2207
   local list=($(servers))
@@ -885,12 +869,18 @@ check_cleanup() {
   cleanup_run || return 1
   for program in "${list[@]}"; do
     exit_of "$program" || return 1
-    if [[ -n $EXIT_LEFT ]]; then
+    if [[ -n ${1:-} && -n $EXIT_LEFT ]]; then
       fail_check "$EXIT_LEFT still exists after $program exited" "the socket file removed"
       return 1
     fi
     descriptors_closed "$program" || return 1
   done
+}
+
+check_cleanup() {
+  hint "Before exiting on a signal, close the listening socket and everything else you opened (client sockets, a signalfd, a self-pipe, an epoll descriptor), and unlink any socket file you created." \
+    05-lifecycle#clean-shutdown-on-signals a-debugging#valgrind-and-descriptor-leaks
+  exit_cleanup files
 }
 
 # check_descriptors_closed: check_cleanup's descriptors only, for a lab that
@@ -899,15 +889,7 @@ check_cleanup() {
 check_descriptors_closed() {
   hint "Before exiting on a signal, close every socket and everything else you opened (a signalfd, a self-pipe, an epoll descriptor)." \
     05-lifecycle#closing-every-descriptor a-debugging#valgrind-and-descriptor-leaks
-  local program
-  # shellcheck disable=SC2207
-  local list=($(servers))
-  needs "${list[@]}"
-  cleanup_run || return 1
-  for program in "${list[@]}"; do
-    exit_of "$program" || return 1
-    descriptors_closed "$program" || return 1
-  done
+  exit_cleanup
 }
 
 check_valgrind() {
