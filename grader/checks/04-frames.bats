@@ -14,13 +14,14 @@ SERVER_PROGRAM=frame-server
 
 # --- helpers for this lab ---------------------------------------------------
 
-# start_program ROLE PROGRAM LIMIT ENDPOINT [WRAPPER...]: the student's
-# PROGRAM on a Unix path or a TCP port, its output under ROLE, waited for
-# until it listens. Sets SPAWNED.
+# start_program VAR ROLE PROGRAM LIMIT ENDPOINT [WRAPPER...]: the student's
+# PROGRAM on a Unix path or a TCP port, its output under ROLE, its group in
+# VAR, waited for until it listens.
 start_program() {
-  local role=$1 program=$2 limit=$3 endpoint=$4
-  shift 4
+  local var=$1 role=$2 program=$3 limit=$4 endpoint=$5
+  shift 5
   spawn "$limit" "$role" "$@" "$(student "$program")" "$endpoint"
+  printf -v "$var" '%s' "$SPAWNED"
   if [[ $endpoint == */* ]]; then
     wait_unix_listening "$SPAWNED" "$endpoint"
   else
@@ -30,19 +31,13 @@ start_program() {
 
 # start_frame_server LIMIT ENDPOINT [WRAPPER...]: frame-server. Sets SERVER.
 start_frame_server() {
-  start_program server frame-server "$@"
-  local ready=$?
-  SERVER=$SPAWNED
-  return "$ready"
+  start_program SERVER server frame-server "$@"
 }
 
 # start_seqpacket_server LIMIT PATH [WRAPPER...]: seqpacket-server. Sets
 # SEQSERVER.
 start_seqpacket_server() {
-  start_program seqserver seqpacket-server "$@"
-  local ready=$?
-  SEQSERVER=$SPAWNED
-  return "$ready"
+  start_program SEQSERVER seqserver seqpacket-server "$@"
 }
 
 # Hooks for the standard checks (test_helper.bash, "Standard checks"): both
@@ -54,10 +49,7 @@ start_server() {
   shift
   SERVER_ENDPOINT=$T/s$((++STARTED)).sock
   SERVER_FILE=$SERVER_ENDPOINT
-  start_program server "$SERVER_PROGRAM" "$limit" "$SERVER_ENDPOINT" "$@"
-  local ready=$?
-  SERVER=$SPAWNED
-  return "$ready"
+  start_program SERVER server "$SERVER_PROGRAM" "$limit" "$SERVER_ENDPOINT" "$@"
 }
 exercise_server() {
   if [[ $SERVER_PROGRAM == frame-server ]]; then

@@ -165,7 +165,8 @@ static inline int connect_endpoint(const char *endpoint, int type, void (*prepar
         }
     }
     freeaddrinfo(list);
-    errno = error;
+    if (fd == -1)
+        errno = error;
     return fd;
 }
 
