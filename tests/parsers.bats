@@ -11,7 +11,7 @@ setup() {
   # The parsers alone, without the rest of the check helper (which expects
   # to run inside a grading).
   local name
-  for name in accepted_not_closed valgrind_memory_problems valgrind_open_fds; do
+  for name in accepted_not_closed valgrind_memory_problems valgrind_open_fds signal_state; do
     source <(sed -n "/^$name() {/,/^}/p" "$ROOT/grader/checks/test_helper.bash")
   done
 }
@@ -52,6 +52,22 @@ results() {
   jq -n -R --rawfile stream "$FIXTURES/stream.txt" --rawfile checks "$FIXTURES/checks.tsv" \
     --argjson not_run '{"01-uds-echo": "not run: out of time"}' --arg sandbox 'sandbox' \
     --argjson time 1.5 -f "$ROOT/grader/lib/results.jq"
+}
+
+@test "signal_state tells a caught signal from an ignored one, and skips a program that has ended" {
+  # signal_state reads /proc for the pids program_pids gives.
+  program_pids() { printf '%s\n' "$SHELL_PID" 99999999; }
+  bash -c 'trap "" INT; trap : TERM; while :; do sleep 1; done' 3>&- &
+  SHELL_PID=$!
+  sleep 0.2
+  run signal_state INT 0
+  assert_output --regexp '^bash: state S \(sleeping\).*; SIGINT is ignored \(SIG_IGN\)$'
+  run signal_state TERM 0
+  assert_output --regexp '^bash: state S \(sleeping\).*; a handler catches SIGTERM$'
+  run signal_state USR1 0
+  assert_output --regexp '; SIGUSR1 has its default action$'
+  kill -KILL "$SHELL_PID"
+  wait "$SHELL_PID" 2>/dev/null || true
 }
 
 @test "results.jq matches results to checks by lab and name, not by position" {

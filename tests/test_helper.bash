@@ -85,7 +85,8 @@ $(jq -r --arg name "$name" '.tests[] | select(.name == $name) | .output' "$RESUL
 assert_full_marks() {
   grade_json "$1" "$2"
   run failed_checks
-  assert_output ''
+  [[ -z $output ]] || fail "lost checks:
+$(jq -r '.tests[] | select(.status == "failed") | "- \(.name)\n\(.output)"' "$RESULT")"
   run not_judged_checks
   assert_output ''
   assert_equal "$(jq '.score == .max_score and .max_score > 0' "$RESULT")" true

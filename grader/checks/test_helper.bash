@@ -264,23 +264,59 @@ program_pids() {
 }
 
 # signal_program SIGNAL PGID: send SIGNAL once to the student's program.
+# Returns 1 when the group has none (it ended, or its leader is still
+# starting it: looked for again for up to a second).
 signal_program() {
-  local pids
-  pids=$(program_pids "$2")
-  [[ -n "$pids" ]] || return 1
+  local pids tries=20
+  while pids=$(program_pids "$2") && [[ -z $pids ]]; do
+    ((tries-- > 0)) && kill -0 "$2" 2>/dev/null || return 1
+    sleep 0.05
+  done
   # shellcheck disable=SC2086
   kill "-$1" $pids 2>/dev/null
 }
 
+# signal_state SIGNAL PGID: what the kernel says of SIGNAL in each of the
+# group's programs that is still running, one line each: where it sleeps, and
+# whether the signal is caught, ignored, blocked or still pending. Read
+# before the program is killed, for the evidence of a program that did not
+# exit.
+signal_state() {
+  local bit pid key value state wchan disposition
+  bit=$((1 << ($(kill -l "$1") - 1)))
+  for pid in $(program_pids "$2"); do
+    local -A mask=()
+    state='' wchan=''
+    while read -r key value; do
+      case $key in
+        State:) state=$value ;;
+        SigPnd: | ShdPnd: | SigBlk: | SigIgn: | SigCgt:) mask[${key%:}]=$((16#$value & bit)) ;;
+      esac
+    done <"/proc/$pid/status" 2>/dev/null || continue
+    read -r wchan <"/proc/$pid/wchan" 2>/dev/null && [[ $wchan == 0 ]] && wchan=
+    if ((${mask[SigCgt]:-0})); then disposition="a handler catches SIG$1"
+    elif ((${mask[SigIgn]:-0})); then disposition="SIG$1 is ignored (SIG_IGN)"
+    else disposition="SIG$1 has its default action"; fi
+    ((${mask[SigBlk]:-0})) && disposition+=", blocked (sigprocmask)"
+    ((${mask[SigPnd]:-0} || ${mask[ShdPnd]:-0})) && disposition+=", and one is still pending"
+    printf '%s: state %s%s; %s\n' "$(<"/proc/$pid/comm")" "$state" \
+      "${wchan:+, in the kernel at $wchan}" "$disposition"
+  done 2>/dev/null
+}
+
 # stop_server SIGNAL PGID [SECONDS]: send SIGNAL once and give the program
 # 3 s, as the contract says (more under valgrind, whose leak check takes time).
-# Sets STATUS; returns 1 if it is still running.
+# Sets STATUS; returns 1 if it is still running, with SIGNAL_STATE saying
+# what the kernel said of the signal in it ("not sent" when the grader found
+# no program in the group to send it to).
 stop_server() {
-  signal_program "$1" "$2" || true
+  SIGNAL_STATE=
+  signal_program "$1" "$2" || SIGNAL_STATE="not sent"
   if exited_within "$2" "${3:-3}"; then
     finish "$2"
     return 0
   fi
+  [[ -z $SIGNAL_STATE ]] && SIGNAL_STATE=$(signal_state "$1" "$2")
   kill_still_running "$2"
 }
 
@@ -750,8 +786,12 @@ check_signal_exit() {
       hook exercise_server
       stop_server "$sig" "$SERVER" || true
       [[ $STATUS == 0 ]] && continue
+      # A group whose program the grader could not find saw no signal.
+      [[ $SIGNAL_STATE == "not sent" && $STATUS == still-running ]] &&
+        not_judged "the grader found no running $SERVER_PROGRAM to send SIG$sig to (a program must keep its name)"
       show_file "$SERVER_PROGRAM stderr" "$T/server.err"
       if [[ $STATUS == still-running ]]; then
+        [[ -n $SIGNAL_STATE ]] && evidence "3 s after SIG$sig" "$SIGNAL_STATE"
         start_server 60 || return 1
         signal_program "$sig" "$SERVER" || true
         sleep 0.5
