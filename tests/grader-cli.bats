@@ -232,6 +232,19 @@ checks_dir() {
   assert_output '[["first",1,"passed"],["second",0,"failed"],["third",4,"passed"]]'
 }
 
+@test "a helper that stops a check before it said what it saw is named; a check's own verdict is not" {
+  GRADER_CHECKS_DIR=$(checks_dir '@test "stopped [1 pt]" { stops_early; }' \
+    '@test "judged [2 pts]" { fail_check "what it saw" "what it wanted"; }' \
+    'stops_early() {' '  false' '  fail_check "never said" "never said"' '}') \
+    run "$GRADE" --submission "$ROOT/labs" --format json 01
+  assert_equal "$status" 1
+  local doc=$output
+  run jq -r '.tests[0].output' <<<"$doc"
+  assert_output "grader error: the check stopped before its verdict: 01-uds-echo.bats line 6, in stops_early: \`false' returned 1"
+  run jq -r '.tests[1].output' <<<"$doc"
+  assert_output $'expected: what it wanted\nseen: what it saw'
+}
+
 @test "a check not judged scores nothing and says why" {
   GRADER_CHECKS_DIR=$(checks_dir '@test "judged [1 pt]" { true; }' \
     '@test "unobservable [2 pts]" { not_judged "no namespaces here; run as root to judge it"; }') \

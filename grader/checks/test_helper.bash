@@ -132,6 +132,17 @@ needs() {
 # --- Sandbox and process control ---------------------------------------------
 
 setup() {
+  # bats runs a DEBUG trap before every command of a test (to name the line
+  # that failed): about 40 times the cost of the command itself for the
+  # helpers' polling and /proc-reading loops. A check says what failed in
+  # its own evidence, and those location lines never reach a student
+  # (lib/results.jq drops them), so the trap goes.
+  trap - DEBUG
+  # A command failing where no check expects it ends the check (errexit)
+  # with no verdict: check_stopped remembers where, and the failure says so.
+  # bats' own ERR handler still runs after it.
+  CHECK_STOPPED=
+  trap 'check_stopped "$?" "$BASH_COMMAND" "${FUNCNAME[0]:-}" "${BASH_SOURCE[0]##*/}" "$LINENO"; bats_error_trap' ERR
   CHECK_HINT=''
   CHECK_READ=()
   GROUPS_STARTED=()
@@ -149,8 +160,26 @@ setup() {
   cd "$T" || return 1
 }
 
+# check_stopped STATUS COMMAND FUNCTION FILE LINE: the ERR trap's note of
+# the first command that failed inside a helper (the check's own function
+# failing is its verdict). Shown only when the check said nothing it saw.
+check_stopped() {
+  local file=$4
+  [[ $file == bats.*.src ]] && file=${BATS_TEST_FILENAME##*/} # bats' copy of a check file
+  [[ $3 != "$BATS_TEST_NAME" && -z $CHECK_STOPPED ]] &&
+    CHECK_STOPPED="$file line $5, in $3: \`$2' returned $1"
+  return "$1"
+}
+
 teardown() {
   local pgid
+  if [[ -z "${BATS_TEST_COMPLETED:-}" ]]; then
+    # Said before the processes go, so that a check cut short by the
+    # grader itself is told from one that failed.
+    [[ -n $CHECK_STOPPED ]] && ! grep -q '^seen: ' "$BATS_OUT" 2>/dev/null &&
+      evidence "grader error" "the check stopped before its verdict: $CHECK_STOPPED"
+    [[ -n ${BATS_INTERRUPTED:-} ]] && evidence "grader error" "the check was interrupted (SIGINT)"
+  fi
   for pgid in "${GROUPS_STARTED[@]}"; do
     kill -KILL -- "-$pgid" 2>/dev/null || true
     wait "$pgid" 2>/dev/null || true # reaped here, bash prints no "Killed"
