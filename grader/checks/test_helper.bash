@@ -335,17 +335,17 @@ signal_state() {
 
 # stop_server SIGNAL PGID [SECONDS]: send SIGNAL once and give the program
 # 3 s, as the contract says (more under valgrind, whose leak check takes time).
-# Sets STATUS; returns 1 if it is still running, with SIGNAL_STATE saying
-# what the kernel said of the signal in it ("not sent" when the grader found
-# no program in the group to send it to).
+# Sets STATUS and SIGNAL_SENT (empty when the grader found no program in the
+# group to send it to); returns 1 if it is still running, with SIGNAL_STATE
+# saying what the kernel said of the signal in it.
 stop_server() {
-  SIGNAL_STATE=
-  signal_program "$1" "$2" || SIGNAL_STATE="not sent"
+  SIGNAL_SENT=1 SIGNAL_STATE=
+  signal_program "$1" "$2" || SIGNAL_SENT=
   if exited_within "$2" "${3:-3}"; then
     finish "$2"
     return 0
   fi
-  [[ -z $SIGNAL_STATE ]] && SIGNAL_STATE=$(signal_state "$1" "$2")
+  SIGNAL_STATE=$(signal_state "$1" "$2")
   kill_still_running "$2"
 }
 
@@ -816,7 +816,7 @@ check_signal_exit() {
       stop_server "$sig" "$SERVER" || true
       [[ $STATUS == 0 ]] && continue
       # A group whose program the grader could not find saw no signal.
-      [[ $SIGNAL_STATE == "not sent" && $STATUS == still-running ]] &&
+      [[ -z $SIGNAL_SENT && $STATUS == still-running ]] &&
         not_judged "the grader found no running $SERVER_PROGRAM to send SIG$sig to (a program must keep its name)"
       show_file "$SERVER_PROGRAM stderr" "$T/server.err"
       if [[ $STATUS == still-running ]]; then
