@@ -11,7 +11,7 @@ setup() {
   # The parsers alone, without the rest of the check helper (which expects
   # to run inside a grading).
   local name
-  for name in accepted_not_closed valgrind_memory_problems valgrind_open_fds signal_state; do
+  for name in accepted_not_closed valgrind_memory_problems valgrind_open_fds signal_state exited_within nudge; do
     source <(sed -n "/^$name() {/,/^}/p" "$ROOT/grader/checks/test_helper.bash")
   done
 }
@@ -68,6 +68,33 @@ results() {
   assert_output --regexp '; SIGUSR1 has its default action$'
   kill -KILL "$SHELL_PID"
   wait "$SHELL_PID" 2>/dev/null || true
+}
+
+@test "exited_within counts a leader that has exited but is not reaped yet as exited" {
+  # A zombie: python's child, which python never waits for.
+  python3 -c 'import os, sys, time
+pid = os.fork()
+if pid == 0: os._exit(0)
+print(pid, flush=True); time.sleep(30)' >"$BATS_TEST_TMPDIR/zombie" 3>&- &
+  local parent=$! zombie=
+  until [[ -s $BATS_TEST_TMPDIR/zombie ]]; do sleep 0.05; done
+  zombie=$(<"$BATS_TEST_TMPDIR/zombie")
+  run exited_within "$zombie" 1
+  assert_success
+  # A process still running is not, and the wait is wall-clock seconds.
+  local start=$SECONDS
+  run exited_within "$parent" 1
+  assert_failure
+  ((SECONDS - start <= 3))
+  kill -KILL "$parent"
+  wait "$parent" 2>/dev/null || true
+}
+
+@test "nudge never fails, so that a check under errexit goes on to its verdict when nothing listens" {
+  # The check's shell runs with errexit, as bats runs a check.
+  run bash -ec "$(declare -f nudge); nudge '$BATS_TEST_TMPDIR/nobody.sock'; nudge 1; echo went on"
+  assert_success
+  assert_output 'went on'
 }
 
 @test "results.jq matches results to checks by lab and name, not by position" {
