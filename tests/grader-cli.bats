@@ -232,17 +232,26 @@ checks_dir() {
   assert_output '[["first",1,"passed"],["second",0,"failed"],["third",4,"passed"]]'
 }
 
-@test "a helper that stops a check before it said what it saw is named; a check's own verdict is not" {
+@test "a helper that stops a check before it said what it saw is named, and the check runs again; a check's own verdict is not" {
   GRADER_CHECKS_DIR=$(checks_dir '@test "stopped [1 pt]" { stops_early; }' \
     '@test "judged [2 pts]" { fail_check "what it saw" "what it wanted"; }' \
-    'stops_early() {' '  false' '  fail_check "never said" "never said"' '}') \
+    '@test "stopped once [4 pts]" { stops_once; }' \
+    'stops_early() {' '  false' '  fail_check "never said" "never said"' '}' \
+    'stops_once() {' '  mkdir "$GRADER_WORK/tried" 2>/dev/null && false' '  true' '}') \
     run "$GRADE" --submission "$ROOT/labs" --format json 01
   assert_equal "$status" 1
-  local doc=$output
-  run jq -r '.tests[0].output' <<<"$doc"
-  assert_output "grader error: the check stopped before its verdict: 01-uds-echo.bats line 6, in stops_early: \`false' returned 1"
+  local doc=$output stopped="01-uds-echo.bats line 7, in stops_early: \`false' returned 1"
+  # Stopped on both runs: the grader's error, and no points.
+  run jq -r '.tests[0] | "\(.score)\n\(.output)"' <<<"$doc"
+  assert_output "0
+note: the grader stopped this check before its verdict and ran it again (its error, not yours: $stopped)
+grader error: the check stopped before its verdict: $stopped"
   run jq -r '.tests[1].output' <<<"$doc"
   assert_output $'expected: what it wanted\nseen: what it saw'
+  # Stopped on the first run only: the second run's verdict, with the note.
+  run jq -r '.tests[2] | "\(.score) \(.status)\n\(.output)"' <<<"$doc"
+  assert_output "4 passed
+note: the grader stopped this check before its verdict and ran it again (its error, not yours: 01-uds-echo.bats line 11, in stops_once: \`false' returned 1)"
 }
 
 @test "a check not judged scores nothing and says why" {

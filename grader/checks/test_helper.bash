@@ -172,24 +172,34 @@ check_stopped() {
 }
 
 teardown() {
-  local pgid
+  local pgid again=
   if [[ -z "${BATS_TEST_COMPLETED:-}" ]]; then
     # Said before the processes go, so that a check cut short by the
-    # grader itself is told from one that failed.
-    [[ -n $CHECK_STOPPED ]] && ! grep -q '^seen: ' "$BATS_OUT" 2>/dev/null &&
-      evidence "grader error" "the check stopped before its verdict: $CHECK_STOPPED"
+    # grader itself is told from one that failed. A check the grader
+    # stopped before its verdict judged nothing: it runs once more (bats
+    # runs it again when BATS_TEST_RETRIES allows, from setup on, in a
+    # fresh directory), with a note that says so and where it stopped.
+    if [[ -n $CHECK_STOPPED ]] && ! grep -q '^seen: ' "$BATS_OUT" 2>/dev/null; then
+      if ((${BATS_TEST_TRY_NUMBER:-1} == 1)) && [[ -z ${BATS_INTERRUPTED:-} ]]; then
+        again=1
+        note "the grader stopped this check before its verdict and ran it again (its error, not yours: $CHECK_STOPPED)"
+      else
+        evidence "grader error" "the check stopped before its verdict: $CHECK_STOPPED"
+      fi
+    fi
     [[ -n ${BATS_INTERRUPTED:-} ]] && evidence "grader error" "the check was interrupted (SIGINT)"
   fi
   for pgid in "${GROUPS_STARTED[@]}"; do
     kill -KILL -- "-$pgid" 2>/dev/null || true
     wait "$pgid" 2>/dev/null || true # reaped here, bash prints no "Killed"
   done
-  if [[ -z "${BATS_TEST_COMPLETED:-}" ]]; then
+  if [[ -z "${BATS_TEST_COMPLETED:-}" && -z $again ]]; then
     [[ -n "$CHECK_HINT" ]] && evidence hint "$CHECK_HINT"
     local section
     for section in "${CHECK_READ[@]}"; do evidence read "$section"; done
   fi
   cd / && rm -rf "$T"
+  [[ -z $again ]] || BATS_TEST_RETRIES=1
 }
 
 # spawn LIMIT NAME [WRAPPER...] PROGRAM ARGS...: start a process with

@@ -17,6 +17,9 @@ FNR == 1 { current = "" }
 /^begin [0-9]+ / {
   current = $0
   sub(/^begin [0-9]+ /, "", current)
+  # bats ran this check again (test_helper's teardown asked it to): one
+  # begin line, and the first run's note kept.
+  if (current in lines) next
   lines[current] = ""
 }
 
