@@ -207,9 +207,9 @@ ACCEPTED_FDS_CHECK="closes each client's descriptor"
   fi
   # A client that connects, sends and closes while the server is busy (here:
   # stopped), so that the server echoes to a socket nobody reads any more.
-  signal_program STOP "$SERVER"
+  signal_program STOP "$SERVER" || true
   run_program 5 gone "$GRADER_TOOLS/stream-peer" send-close "$T/echo.sock" 65536
-  signal_program CONT "$SERVER"
+  signal_program CONT "$SERVER" || true
   # A client that closes in the middle of its echo.
   run_program 5 vanisher "$GRADER_TOOLS/stream-peer" vanish "$T/echo.sock" 1048576
   socat_echo "$T/echo.sock" && return 0

@@ -320,9 +320,9 @@ ACCEPTED_FDS_CHECK="closes each client's descriptor"
   # bytes: more than one read's worth, less than the kernel queues on
   # loopback. Then a client that closes in the middle of its echo.
   for n in 1 2; do
-    signal_program STOP "$SERVER"
+    signal_program STOP "$SERVER" || true
     run_program 5 gone "$GRADER_TOOLS/stream-peer" send-close "127.0.0.1:$port" 100000
-    signal_program CONT "$SERVER"
+    signal_program CONT "$SERVER" || true
     run_program 5 vanisher "$GRADER_TOOLS/stream-peer" vanish "127.0.0.1:$port" 4194304
   done
   # Generous: the server may still be finishing with the last of them.
