@@ -254,6 +254,26 @@ grader error: the check stopped before its verdict: $stopped"
 note: the grader stopped this check before its verdict and ran it again (its error, not yours: 01-uds-echo.bats line 11, in stops_once: \`false' returned 1)"
 }
 
+@test "a run shared by checks is made afresh when the check that claimed it stops before finishing it" {
+  # Whichever check claims the run first stops once, before finishing it.
+  GRADER_CHECKS_DIR=$(checks_dir '@test "first [1 pt]" { shared_run; }' '@test "second [2 pts]" { shared_run; }' \
+    'shared_run() {' '  local claim=$GRADER_TMP/shared' \
+    '  if mkdir "$claim" 2>/dev/null; then' \
+    '    held_claim "$claim" "$claim.done"' \
+    '    mkdir "$GRADER_WORK/stopped-once" 2>/dev/null && false' \
+    '    echo made >"$claim.done"' \
+    '  else' \
+    '    wait_made "$claim.done" "the shared run" "$claim" || return 1' \
+    '  fi' '}')
+  local split
+  for split in 1 2; do
+    GRADER_CHECKS_DIR=$GRADER_CHECKS_DIR run "$GRADE" --submission "$ROOT/labs" --format json --split "$split" 01
+    assert_success
+    run jq -r '[.tests[] | "\(.name) \(.score)"] | join(", ")' <<<"$output"
+    assert_output 'first 1, second 2'
+  done
+}
+
 @test "a check not judged scores nothing and says why" {
   GRADER_CHECKS_DIR=$(checks_dir '@test "judged [1 pt]" { true; }' \
     '@test "unobservable [2 pts]" { not_judged "no namespaces here; run as root to judge it"; }') \

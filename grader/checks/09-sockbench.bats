@@ -607,6 +607,7 @@ traced_runs() {
     key=$record/${line// /_}
     until mkdir "$record/$n" 2>/dev/null; do n=$((n + 1)); done
     if ln -s "$n" "$key.run" 2>/dev/null; then
+      held_claim "$key.run" "$key"
       fresh+=("$line")
       dirs[i]=$n
     else
@@ -632,7 +633,7 @@ traced_runs() {
   done
   for i in "${!RUN_LINES[@]}"; do
     key=$record/${RUN_LINES[$i]// /_}
-    wait_made "$key" "sockbench ${RUN_LINES[$i]} under strace (run by another check)" || return 1
+    wait_made "$key" "sockbench ${RUN_LINES[$i]} under strace (run by another check)" "$key.run" || return 1
     read -r _ main left <"$key"
     RUN_STATUS[i]=$main
     [[ $left == - ]] && RUN_LEFT[i]= || RUN_LEFT[i]=$left

@@ -146,6 +146,7 @@ setup() {
   CHECK_HINT=''
   CHECK_READ=()
   GROUPS_STARTED=()
+  CLAIMS_HELD=()
   declare -gA PROGRAM_OF=()
   # One directory per check, named by its group and its number there
   # (grader/grade deals a lab's checks to groups that run at once): a
@@ -198,6 +199,7 @@ teardown() {
     local section
     for section in "${CHECK_READ[@]}"; do evidence read "$section"; done
   fi
+  release_unfinished_claims
   cd / && rm -rf "$T"
   [[ -z $again ]] || BATS_TEST_RETRIES=1
 }
@@ -878,9 +880,10 @@ check_signal_exit() {
 exit_run() {
   EXIT_DIR=$GRADER_TMP/exit${1:+-$1}
   if ! mkdir "$EXIT_DIR" 2>/dev/null; then
-    wait_made "$EXIT_DIR.done" "the run that checks the exit (made by another check)"
+    wait_made "$EXIT_DIR.done" "the run that checks the exit (made by another check)" "$EXIT_DIR"
     return
   fi
+  held_claim "$EXIT_DIR" "$EXIT_DIR.done"
   local check_dir=$T record left
   [[ -n ${GRADER_DROP_UID:-} ]] && chown "$GRADER_DROP_UID:$GRADER_DROP_UID" "$EXIT_DIR"
   T=$EXIT_DIR
@@ -908,13 +911,48 @@ exit_run() {
   cd "$T" && echo over >"$EXIT_DIR.done"
 }
 
-# wait_made FILE WHAT: wait until another check (in another group) has
-# written FILE, the sign that WHAT, which it claimed, is over. Fails after
-# 140 s (a check's own limit is 150 s).
+# --- Runs shared by checks ----------------------------------------------------
+# A costly run several checks read is made by the first check that claims it
+# (atomically: mkdir, ln) and finished by writing its DONE file; the others
+# wait for that file. A claimer that stops first releases its claim in
+# teardown, and a waiter that sees the claim go stops as the grader's error:
+# both run again (see teardown) and the run is made afresh.
+
+# held_claim CLAIM DONE: this check claimed CLAIM (a directory or a link)
+# and will write DONE when the run is over.
+held_claim() {
+  CLAIMS_HELD+=("$1"$'\t'"$2")
+}
+
+# release_unfinished_claims: remove the claims this check made but never
+# finished, with the files made under their name.
+release_unfinished_claims() {
+  local entry claim done_file
+  for entry in "${CLAIMS_HELD[@]}"; do
+    claim=${entry%%$'\t'*} done_file=${entry#*$'\t'}
+    [[ -e $done_file ]] || rm -rf -- "$claim"
+  done
+}
+
+# grader_stopped REASON: end the check without a verdict, as the grader's
+# error (teardown runs it again once).
+grader_stopped() {
+  CHECK_STOPPED=$1
+  return 1
+}
+
+# wait_made FILE WHAT [CLAIM]: wait until another check (in another group)
+# has written FILE, the sign that WHAT, which it claimed as CLAIM, is over.
+# Fails after 140 s (a check's own limit is 150 s), and at once, as the
+# grader's error, if CLAIM is released unfinished.
 wait_made() {
   local deadline=$((SECONDS + 140))
   until [[ -s $1 ]]; do
     ((SECONDS < deadline)) || { fail_check "$2 did not finish within 140 s"; return 1; }
+    if [[ -n ${3:-} && ! -e $3 && ! -L $3 && ! -s $1 ]]; then
+      grader_stopped "$2 was given up by the check that claimed it"
+      return 1
+    fi
     sleep 0.05
   done
 }
