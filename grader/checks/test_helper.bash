@@ -181,7 +181,8 @@ teardown() {
     # runs it again when BATS_TEST_RETRIES allows, from setup on, in a
     # fresh directory), with a note that says so and where it stopped.
     if [[ -n $CHECK_STOPPED ]] && ! grep -q '^seen: ' "$BATS_OUT" 2>/dev/null; then
-      if ((${BATS_TEST_TRY_NUMBER:-1} == 1)) && [[ -z ${BATS_INTERRUPTED:-} ]]; then
+      # Not while the grading itself is being stopped (grader/grade, cleanup).
+      if ((${BATS_TEST_TRY_NUMBER:-1} == 1)) && [[ -z ${BATS_INTERRUPTED:-} && ! -e $GRADER_WORK/stopping ]]; then
         again=1
         note "the grader stopped this check before its verdict and ran it again (its error, not yours: $CHECK_STOPPED)"
       else
