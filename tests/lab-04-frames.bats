@@ -17,8 +17,22 @@ load test_helper
   assert_equal "$(jq .score "$RESULT")" 2
 }
 
-@test "a forgotten ntohl/htonl loses only the byte-order check" {
+@test "a forgotten ntohl/htonl loses only the byte-order check: every other check is judged in the server's own order" {
   assert_only_fails 04-frames forgot-ntohl "lengths in network byte order"
+  run not_judged_checks
+  assert_output ''
+}
+
+@test "a forgotten htonl alone loses only the byte-order check" {
+  assert_only_fails 04-frames htonl-missing "lengths in network byte order"
+  run not_judged_checks
+  assert_output ''
+}
+
+@test "a forgotten ntohl alone loses only the byte-order check" {
+  assert_only_fails 04-frames ntohl-missing "lengths in network byte order"
+  run not_judged_checks
+  assert_output ''
 }
 
 @test "a length trusted without a limit loses only the oversize check" {

@@ -16,7 +16,11 @@
  *       connection closed
  *   frame-peer leave EP SIZE          a frame of SIZE, then close unread
  *   frame-peer hostorder EP           exit 0 if the server reads or writes
- *       lengths in host byte order (says which), 1 if not
+ *       lengths in host byte order (says which, then "order: read", "write"
+ *       or "both" on a line of its own), 1 if not
+ *   frame-peer -H read|write|both MODE ...  any mode above, with the
+ *       lengths the server reads, writes or both in host (x86: little-endian)
+ *       byte order: a server with that one bug is judged on the rest
  *   frame-peer seqpacket PATH [-c] SIZE...  SOCK_SEQPACKET messages, one
  *       reply each; -c: all sent before the first reply is read
  *
@@ -35,11 +39,15 @@
 #define MAX_SIZE (16u * 1024 * 1024)
 
 static int timeout_s = 10;
+/* -H: the server reads (host_read) or writes (host_write) lengths in host
+ * byte order, and the peer follows it. */
+static int host_read, host_write;
 
 __attribute__((noreturn)) static void usage(void)
 {
-    fprintf(stderr, "usage: frame-peer frames EP [-s|-c] SIZE... | oversize EP LENGTH |"
-                    " cut EP BYTES | leave EP SIZE | hostorder EP | seqpacket PATH [-c] SIZE...\n");
+    fprintf(stderr, "usage: frame-peer [-H read|write|both] frames EP [-s|-c] SIZE... |"
+                    " oversize EP LENGTH | cut EP BYTES | leave EP SIZE | hostorder EP |"
+                    " seqpacket PATH [-c] SIZE...\n");
     exit(2);
 }
 
@@ -109,7 +117,7 @@ static unsigned char *make_frame(size_t f, size_t n)
         perror("frame-peer: malloc");
         exit(2);
     }
-    uint32_t len = htonl((uint32_t)n);
+    uint32_t len = host_read ? (uint32_t)n : htonl((uint32_t)n);
     memcpy(frame, &len, 4);
     for (size_t i = 0; i < n; i++)
         frame[4 + i] = payload_byte(f, i);
@@ -125,9 +133,10 @@ static void check_reply(int fd, size_t f, size_t n, size_t count)
     recv_all(fd, header, 4, what);
     uint32_t len;
     memcpy(&len, header, 4);
-    len = ntohl(len);
+    if (!host_write)
+        len = ntohl(len);
     if (len != n) {
-        if (__builtin_bswap32(len) == n)
+        if (!host_write && __builtin_bswap32(len) == n)
             outcome("%s: its length field %02x %02x %02x %02x is %zu in host byte order,"
                     " not in network byte order", what, header[0], header[1], header[2], header[3], n);
         outcome("%s: its length field says %u bytes", what, len);
@@ -214,7 +223,7 @@ static int oversize(const char *ep, size_t length)
 {
     timeout_s = 5;
     int fd = connect_to(ep, SOCK_STREAM);
-    uint32_t len = htonl((uint32_t)length);
+    uint32_t len = host_read ? (uint32_t)length : htonl((uint32_t)length);
     send_or_fail(fd, (unsigned char *)&len, 4, "a header");
     unsigned char some[4096];
     for (size_t i = 0; i < sizeof some; i++)
@@ -258,31 +267,55 @@ static int leave(const char *ep, size_t n)
     return 0;
 }
 
-/* Try length fields in host byte order: does this server speak them? */
+/* probe: one frame "hello" with its length 5 in network (big-endian) or
+ * little-endian order; true, with the reply's length field in header, if
+ * the server answered "olleh". */
+static int probe(const char *ep, int little, unsigned char header[4])
+{
+    int fd = connect_to(ep, SOCK_STREAM);
+    unsigned char frame[9] = { 0, 0, 0, 5, 'h', 'e', 'l', 'l', 'o' };
+    if (little)
+        memcpy(frame, "\5\0\0\0", 4); /* 83886080 in network order */
+    send_or_fail(fd, frame, sizeof frame, "a frame");
+    unsigned char reply[9];
+    ssize_t r = recv(fd, reply, sizeof reply, MSG_WAITALL);
+    close(fd);
+    if (r != (ssize_t)sizeof reply || memcmp(reply + 4, "olleh", 5) != 0)
+        return 0;
+    memcpy(header, reply, 4);
+    return 1;
+}
+
+/* Try length fields in both byte orders: which does this server speak? */
 static int hostorder(const char *ep)
 {
     timeout_s = 3;
-    int fd = connect_to(ep, SOCK_STREAM);
-    unsigned char frame[9] = { 0, 0, 0, 5, 'h', 'e', 'l', 'l', 'o' };
-    send_or_fail(fd, frame, sizeof frame, "a frame");
-    unsigned char reply[9];
-    ssize_t r = recv(fd, reply, 4, MSG_WAITALL);
-    close(fd);
-    if (r == 4 && memcmp(reply, "\5\0\0\0", 4) == 0) {
-        printf("the server writes the reply's length in host byte order (htonl missing?)\n");
-        return 0;
+    unsigned char header[4];
+    int reads_host = 0;
+    if (!probe(ep, 0, header)) {
+        if (!probe(ep, 1, header)) {
+            printf("the server answers a 5-byte frame in neither byte order\n");
+            return 1;
+        }
+        reads_host = 1;
     }
-    fd = connect_to(ep, SOCK_STREAM);
-    memcpy(frame, "\5\0\0\0", 4); /* 5 in little-endian: 83886080 in network order */
-    send_or_fail(fd, frame, sizeof frame, "a frame");
-    r = recv(fd, reply, sizeof reply, MSG_WAITALL);
-    close(fd);
-    if (r == 9 && memcmp(reply + 4, "olleh", 5) == 0) {
-        printf("the server reads the length in host byte order (ntohl missing?)\n");
-        return 0;
+    int writes_host = memcmp(header, "\5\0\0\0", 4) == 0;
+    if (!writes_host && memcmp(header, "\0\0\0\5", 4) != 0) {
+        printf("the reply to a 5-byte frame has the length field %02x %02x %02x %02x\n",
+               header[0], header[1], header[2], header[3]);
+        return 1;
     }
-    printf("the server uses network byte order\n");
-    return 1;
+    if (reads_host && writes_host)
+        printf("the server reads and writes lengths in host byte order (ntohl and htonl missing?)\n"
+               "order: both\n");
+    else if (reads_host)
+        printf("the server reads the length in host byte order (ntohl missing?)\norder: read\n");
+    else if (writes_host)
+        printf("the server writes the reply's length in host byte order (htonl missing?)\n"
+               "order: write\n");
+    else
+        printf("the server uses network byte order\n");
+    return reads_host || writes_host ? 0 : 1;
 }
 
 static void seq_send(int fd, int m, size_t n)
@@ -331,6 +364,14 @@ static int seqpacket(const char *path, int together, char **sizes, int count)
 
 int main(int argc, char *argv[])
 {
+    if (argc > 2 && strcmp(argv[1], "-H") == 0) {
+        host_read = strcmp(argv[2], "read") == 0 || strcmp(argv[2], "both") == 0;
+        host_write = strcmp(argv[2], "write") == 0 || strcmp(argv[2], "both") == 0;
+        if (!host_read && !host_write)
+            usage();
+        argv += 2;
+        argc -= 2;
+    }
     if (argc < 3)
         usage();
     const char *cmd = argv[1], *ep = argv[2];
