@@ -109,6 +109,10 @@ load test_helper
   assert_full_marks 07-mini-dockerd tests/cases/07-mini-dockerd/correct-selfpipe-malloc
 }
 
+@test "skipping empty lines before a request line (RFC 9112) is correct too" {
+  assert_full_marks 07-mini-dockerd tests/cases/07-mini-dockerd/correct-skips-empty-lines
+}
+
 @test "every case in the catalogue has a test here" {
   local case
   for case in "$ROOT"/tests/cases/07-mini-dockerd/*/; do

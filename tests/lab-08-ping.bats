@@ -86,6 +86,10 @@ load test_helper
   assert_only_fails 08-ping fixed-linger "sends every SECONDS without waiting for replies, then waits for late ones"
 }
 
+@test "waiting 10 s when no reply came loses only the no-reply check" {
+  assert_only_fails 08-ping no-reply-waits-10s "no replies: 100% packet loss and exit status 1, within its time bound"
+}
+
 @test "-i ignored loses only the schedule check" {
   assert_only_fails 08-ping interval-ignored "sends every SECONDS without waiting for replies, then waits for late ones"
 }

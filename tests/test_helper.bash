@@ -11,19 +11,22 @@ GRADE=$ROOT/grader/grade
 
 # submission_from LAB SOURCE: a submission folder holding LAB copied from
 # SOURCE (solutions, labs, or a tests/cases/LAB/NAME folder, which holds
-# either a bug.patch against the solution or whole .c files that replace the
-# solution's files of the same name), or a tests/hostile/NAME folder (its .c
-# files only). Prints its path.
+# a patch against the solution, bug.patch for a wrong program and
+# variant.patch for a correct one written another way, or whole .c files
+# that replace the solution's files of the same name), or a
+# tests/hostile/NAME folder (its .c files only). Prints its path.
 submission_from() {
-  local lab=$1 source=$2 dir
+  local lab=$1 source=$2 dir patch
   dir=$(mktemp -d "$BATS_TEST_TMPDIR/sub.XXXX")
   mkdir -p "$dir/$lab"
+  patch=$ROOT/$source/bug.patch
+  [[ -f $patch ]] || patch=$ROOT/$source/variant.patch
   case $source in
     solutions | labs) cp "$ROOT/$source/$lab/"*.c "$dir/$lab/" ;;
     *)
-      if [[ -f $ROOT/$source/bug.patch ]]; then
+      if [[ -f $patch ]]; then
         cp "$ROOT/solutions/$lab/"*.c "$dir/$lab/"
-        patch --quiet -p1 -d "$dir/$lab" <"$ROOT/$source/bug.patch" || return 1
+        patch --quiet -p1 -d "$dir/$lab" <"$patch" || return 1
       else
         # A correct variant may rewrite one program only; hostile cases
         # (tests/hostile/) stand alone.

@@ -222,7 +222,7 @@ CLEANUP_WITHOUT_TRAFFIC=1
 
 @test "refuses names with /, . or .., empty and over-long names [2 pts]" {
   hint "A name from a client is untrusted: with '/' (sub/b, ../secret) or equal to '.' or '..' or empty, it could reach outside DIR or DIR itself. Refuse it (status byte 1 and a reason) before opening anything, and keep serving. A message longer than your buffer must not overflow it: give recvmsg the buffer's real size, and refuse a message that came back with MSG_TRUNC." \
-    08-unix-superpowers#passing-descriptors 05-lifecycle#errors-and-exit-statuses
+    08-unix-superpowers#passing-descriptors 07-framing#sock_seqpacket-the-kernel-frames-for-you 05-lifecycle#errors-and-exit-statuses
   needs server
   start_fd_server 60
   fd_peer 10 peer refuse "$T/fd.sock" "" sub/b ../secret . .. '\0' ||

@@ -387,6 +387,13 @@ needs_tool() {
   )
   peer_each 40 bad "${bad[@]}" || return 1
   for i in "${!bad[@]}"; do
+    # Empty lines before a request line may be skipped (RFC 9112, section
+    # 2.2): for the last one, closing at the client's EOF with no answer is
+    # right too.
+    if [[ ${bad[$i]} == '\r\n\r\n' ]] &&
+      jq -e '(.responses | length) == 0 and (.closed or .reset)' "$T/bad-$i.out" >/dev/null; then
+      continue
+    fi
     if [[ $(jq -r '.responses[0].status' "$T/bad-$i.out") != 400 ]]; then
       fail_check "$(printf '%q' "$(printf "${bad[$i]}")"): $(peer_summary "bad-$i")" "400 Bad Request"
       return 1
@@ -570,7 +577,7 @@ needs_tool() {
 
 @test "a vanished client never kills the server [2 pts]" {
   hint "Writing to a client that has gone raises SIGPIPE, which kills the process: ignore SIGPIPE (or send with MSG_NOSIGNAL) and treat EPIPE or ECONNRESET as the end of that connection only." \
-    10-http-over-unix#keep-alive-and-connection-close 09-many-clients#slow-and-vanished-clients
+    05-lifecycle#vanished-peers-and-sigpipe 09-many-clients#slow-and-vanished-clients
   needs server
   start_server 60
   # The client sends and leaves while the server is stopped, so the server
@@ -627,7 +634,7 @@ needs_tool() {
 # --- real clients ---------------------------------------------------------------------
 
 @test "works with the Docker CLI: docker version [3 pts]" {
-  hint "The CLI first asks /_ping (HEAD, then GET) for Api-Version, then GET /vN.NN/version on a kept-alive connection: all of the above must hold. Run it yourself: docker -H unix://PATH version." \
+  hint "The CLI first asks HEAD /_ping (GET only if HEAD fails) for Api-Version, then GET /vN.NN/version on a kept-alive connection: all of the above must hold. Run it yourself: docker -H unix://PATH version." \
     10-http-over-unix#clients-curl-nc-and-docker 10-http-over-unix#api-versions
   needs server
   needs_tool docker docker.io || return 1

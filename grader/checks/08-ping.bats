@@ -174,7 +174,7 @@ wait_replies() {
 
 @test "rejects bad arguments with exit status 2 [2 pts]" {
   hint "Check the arguments before anything else: -c COUNT is digits only, 1 to 100000; -i SECONDS is digits with an optional decimal part, at least 0.01; exactly one HOST after the options. Print a usage line on stderr and exit 2." \
-    11-raw-sockets#round-trip-statistics
+    05-lifecycle#errors-and-exit-statuses
   needs client
   needs_netns
   make_netns open
@@ -308,12 +308,21 @@ wait_replies() {
   needs client
   needs_netns
   make_netns open silent
+  local started=${EPOCHREALTIME/./} ms bound=$((6000 * ${GRADER_TIME_SCALE:-1}))
   run_ping 12 user -c 3 -i 0.2 127.0.0.1
+  ms=$(((${EPOCHREALTIME/./} - started) / 1000))
   parse_ping "$T/ping.out"
   if [[ $STATUS != 1 || $TRANSMITTED != 3 || $RECEIVED != 0 || $(reply_count) != 0 ]] ||
     ! awk -v l="$LOSS" 'BEGIN { exit !(l != "" && l >= 99 && l <= 101) }'; then
     ping_failed "\"3 packets transmitted, 0 received, 100% packet loss\" and exit status 1" 12
     return 1
+  fi
+  # The last request goes at 0.4 s and the bound is 1 s after it; the rest
+  # of the margin is for a loaded machine (an iputils-style 10 s wait is
+  # what this catches).
+  if ((ms > bound)); then
+    fail_check "the summary and the exit came $((ms / 1000)).$((ms % 1000 / 100)) s after the start" \
+      "the end 1 s after the last request, sent at 0.4 s (max(1 s, 2 x the largest RTT), and no RTT here; up to $((bound / 1000)) s allowed)"
   fi
 }
 
@@ -351,7 +360,7 @@ wait_replies() {
 
 @test "a duplicated reply is not counted twice [2 pts]" {
   hint "Remember which sequence numbers were answered; a second reply to one is a duplicate: print it with (DUP!) if you like, but count it neither in \"received\" nor in the rtt figures." \
-    11-raw-sockets#round-trip-statistics
+    11-raw-sockets#what-a-raw-socket-receives 11-raw-sockets#round-trip-statistics
   needs client
   needs_netns
   make_netns closed silent

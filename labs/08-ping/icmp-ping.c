@@ -66,7 +66,7 @@ static int64_t now_ns(void)
 }
 
 /*
- * TODO 1 — the arguments (Chapter 11, "Round-trip statistics").
+ * TODO 1 — the arguments (Chapter 5, "Errors and exit statuses").
  * getopt with "+c:i:". COUNT: digits only, 1 to 100000. SECONDS: digits,
  * optionally '.' and more digits, at least 0.01. Exactly one HOST after the
  * options. Anything else: a usage line on stderr, exit 2.

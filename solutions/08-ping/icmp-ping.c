@@ -102,7 +102,7 @@ static int64_t now_ns(void)
 }
 
 /*
- * TODO 1 begin — the arguments [11-raw-sockets#round-trip-statistics].
+ * TODO 1 begin — the arguments [05-lifecycle#errors-and-exit-statuses].
  * getopt with "+c:i:". COUNT: digits only, 1 to 100000. SECONDS: digits,
  * optionally '.' and more digits, at least 0.01. Exactly one HOST after the
  * options. Anything else: a usage line on stderr, exit 2.
