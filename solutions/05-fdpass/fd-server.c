@@ -352,6 +352,8 @@ static int listen_on(const struct sockaddr_un *addr)
  * TODO 7 begin — the loop: accept a client, recv one request per message
  * (recv returning 0 is EOF), answer it, until EOF; close; next client;
  * until a stop signal (return 0), or an error (print it, return -1).
+ * A request longer than your buffer comes cut short: use recvmsg with the
+ * buffer's real size, and refuse one with MSG_TRUNC in msg_flags (status 1).
  */
 /* Accept and serve clients one after another until a stop signal. */
 static int serve(int listen_fd, int dir_fd)
