@@ -79,6 +79,11 @@ assert_fails_also_maybe() {
   shift 3
   grade_json "$lab" "tests/cases/$lab/$case"
   assert_equal "$GRADE_STATUS" 1
+  # Checks not judged also score nothing: shown, so that a bug that hides
+  # many checks' properties is seen (lab 04's byte order was one).
+  while IFS= read -r name; do
+    printf '# %s, %s: not judged: %s\n' "$lab" "$case" "$name" >&3
+  done < <(not_judged_checks)
   run failed_checks
   assert_line "$check"
   while IFS= read -r name; do
