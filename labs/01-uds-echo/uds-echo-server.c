@@ -42,13 +42,14 @@ static int fill_address(const char *path, struct sockaddr_un *addr)
 /*
  * TODO 6 — signals (Chapter 5, "Clean shutdown on signals" and
  * "Vanished peers and SIGPIPE").
- * - Install a handler for SIGINT and SIGTERM with sigaction.
+ * - Catch SIGINT and SIGTERM: a handler installed with sigaction, or
+ *   signalfd with the signals blocked.
  * - Ignore SIGPIPE (or pass MSG_NOSIGNAL to every send), so that a client
  *   that vanishes cannot kill the server.
- * - Beware the race: a flag checked just before a blocking accept() can miss
- *   a signal that lands in between. The chapter shows four fixes (self-pipe,
- *   signalfd, ppoll/pselect with the signals blocked, or doing the cleanup
- *   in the handler itself). Pick one.
+ * - Beware the race: a flag checked just before a blocking call (accept, or
+ *   read from an idle client) can miss a signal that lands in between. The
+ *   chapter shows four fixes (self-pipe, signalfd, ppoll/pselect with the
+ *   signals blocked, or doing the cleanup in the handler itself). Pick one.
  * Return 0 on success, -1 on error (errno set).
  */
 static int setup_signals(void)
