@@ -179,6 +179,9 @@ setup_file() {
   run "$ROOT/grader/grade-all" "$class" --output "$out" --timeout 2 $(labs)
   assert_failure 1
   assert_output --partial "could not be graded"
+  # Shown only if an assertion below fails.
+  echo "--- slow.log:"; cat "$out/slow.log"; echo "--- grades.csv:"; cat "$out/grades.csv"
+  echo "--- slow.json: $(wc -c <"$out/slow.json") bytes"
   run grep '^"slow"' "$out/grades.csv"
   assert_output "\"slow\"$(labs | sed 's/.*/,/' | tr -d '\n'),"
   run jq -r '.output' "$out/slow.json"
