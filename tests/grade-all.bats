@@ -186,7 +186,11 @@ setup_file() {
   assert_output "\"slow\"$(labs | sed 's/.*/,/' | tr -d '\n'),"
   run jq -r '.output' "$out/slow.json"
   assert_output --partial "Not graded: grading took longer than 2 s"
-  run jq -e '.score == 0 and (.tests | length > 0) and all(.tests[]; .status == "failed")' "$out/slow.json"
+  # Every check of the labs is listed, failed, with its points (grade --list).
+  local lab checks=0
+  for lab in $(labs); do checks=$((checks + $(grep -c '^@test ' "$ROOT/grader/checks/$lab.bats"))); done
+  run jq -e --argjson n "$checks" '.score == 0 and (.tests | length == $n) and all(.tests[]; .status == "failed")
+    and .max_score == ([.tests[].max_score] | add) and .max_score > 0' "$out/slow.json"
   assert_success
   # Nothing of it is left running.
   run pgrep -f -- "--submission $class/slow"

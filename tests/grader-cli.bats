@@ -223,6 +223,21 @@ checks_dir() {
   assert_output --partial 'two checks named'
 }
 
+@test "--list names every check with its points, compiles and runs nothing, and exits 0" {
+  local ran=$BATS_TEST_TMPDIR/ran
+  GRADER_CHECKS_DIR=$(checks_dir "@test \"first [1 pt]\" { touch '$ran'; }" \
+    "@test \"second [2 pts]\" { touch '$ran'; }") \
+    run "$GRADE" --submission "$BATS_TEST_TMPDIR/nowhere" --list --format json 01
+  assert_success
+  run jq -c '[.score, .max_score, [.tests[] | [.name, .max_score, .status, .output]]]' <<<"$output"
+  assert_output '[0,3,[["first",1,"failed","not run: grade --list compiles and runs nothing"],["second",2,"failed","not run: grade --list compiles and runs nothing"]]]'
+  assert [ ! -e "$ran" ]
+  # Every format lists them: TAP has the plan and a line per check.
+  run "$GRADE" --list --format tap 01
+  assert_success
+  assert_line --index 0 "1..$(grep -c '^@test ' "$ROOT/grader/checks/01-uds-echo.bats")"
+}
+
 @test "results are matched to checks by name: a check bats never ran is not run, the others keep their points" {
   GRADER_CHECKS_DIR=$(checks_dir '@test "first [1 pt]" { true; }' '@test "second [2 pts]" { skip_me; }' \
     '@test "third [4 pts]" { true; }' 'skip_me() { exit 1; }') \
