@@ -178,6 +178,35 @@ setup_file() {
   done
 }
 
+# leftovers_of DIR: the command lines of processes of a grading whose work
+# area was under DIR.
+leftovers_of() {
+  local pid
+  for pid in /proc/[0-9]*; do
+    grep -qsz "^GRADER_WORK=$1/" "$pid/environ" && tr '\0' ' ' <"$pid/cmdline" && echo
+  done
+  return 0
+}
+
+@test "a grading signalled again while it cleans up still leaves no process and no files behind" {
+  # timeout(1) signals its child and then the child's whole process group: a
+  # second TERM that arrives while the first one's clean-up runs.
+  mkdir -p "$BATS_TEST_TMPDIR/w"
+  chmod 755 "$BATS_TEST_TMPDIR/w" "$BATS_TEST_TMPDIR" "$(dirname "$BATS_TEST_TMPDIR")" \
+    "$(dirname "$(dirname "$BATS_TEST_TMPDIR")")"
+  GRADER_TMPDIR=$BATS_TEST_TMPDIR/w "$GRADE" --submission "$ROOT/solutions" --format json 01 >/dev/null 2>&1 3>&- &
+  local grade=$! tries=100 i
+  until compgen -G "$BATS_TEST_TMPDIR/w/g.*/*.stream" >/dev/null || ((tries-- == 0)); do sleep 0.1; done
+  sleep 0.5
+  for i in 1 2 3 4 5 6 7 8 9 10; do kill -TERM "$grade" 2>/dev/null || true; sleep 0.01; done
+  wait "$grade" || true
+  sleep 1
+  run leftovers_of "$BATS_TEST_TMPDIR/w"
+  assert_output ''
+  run ls -A "$BATS_TEST_TMPDIR/w"
+  assert_output ''
+}
+
 @test "an interrupted grading leaves no process and no files behind" {
   mkdir -p "$BATS_TEST_TMPDIR/w"
   chmod 755 "$BATS_TEST_TMPDIR/w" "$BATS_TEST_TMPDIR" "$(dirname "$BATS_TEST_TMPDIR")" \
@@ -190,11 +219,8 @@ setup_file() {
   kill -TERM "$grade"
   wait "$grade" || true
   sleep 1
-  local pid leftovers=()
-  for pid in /proc/[0-9]*; do
-    grep -qsz "^GRADER_WORK=$BATS_TEST_TMPDIR/w/" "$pid/environ" && leftovers+=("$(tr '\0' ' ' <"$pid/cmdline")")
-  done
-  assert_equal "${leftovers[*]}" ''
+  run leftovers_of "$BATS_TEST_TMPDIR/w"
+  assert_output ''
   run ls -A "$BATS_TEST_TMPDIR/w"
   assert_output ''
 }
