@@ -378,6 +378,28 @@ note: the grader stopped this check before its verdict and ran it again (its err
   refute_line --partial 'GRADE'
 }
 
+@test "the checks that wait longest are dealt first, each to the group expected to finish first" {
+  export MARKS=$BATS_TEST_TMPDIR/marks
+  mkdir -p "$MARKS"
+  local mark='{ echo "$GRADER_GROUP of $GRADER_GROUPS" >"$MARKS/${BATS_TEST_DESCRIPTION%% *}"; }'
+  GRADER_CHECKS_DIR=$(checks_dir '# waits about 3 s: a test' "@test \"first, long [1 pt]\" $mark" \
+    "@test \"second, short [1 pt]\" $mark" '# waits about 3 s: a test' "@test \"third, long [1 pt]\" $mark" \
+    '# waits about 2 s: a test' "@test \"fourth, middle [1 pt]\" $mark")
+  export GRADER_CHECKS_DIR
+  # Two groups: 3 s to each, then 2 s to the first (a tie goes to the lower
+  # group), then 0.1 s to the second. Dealt in turn, both 3 s would share one.
+  run "$GRADE" --submission "$ROOT/labs" --format json --split 2 01
+  assert_success
+  run cat "$MARKS/first," "$MARKS/second," "$MARKS/third," "$MARKS/fourth,"
+  assert_output "$(printf '0 of 2\n1 of 2\n1 of 2\n0 of 2')"
+  # By default, a group per 2.5 s expected (8.1 s here), at most 4.
+  rm -f "$MARKS"/*
+  run "$GRADE" --submission "$ROOT/labs" --format json 01
+  assert_success
+  run cat "$MARKS/first," "$MARKS/second," "$MARKS/third," "$MARKS/fourth,"
+  assert_output "$(printf '%s of 4\n' 0 3 1 2)"
+}
+
 @test "checks dealt to groups (--split) are reported in file order, whatever characters their names hold" {
   GRADER_CHECKS_DIR=$(checks_dir '@test "a (first) one. [1 pt]" { true; }' '@test "b * + ? | {2} [2 pts]" { false; }' \
     "@test \"c ^ it's [x] [3 pts]\" { true; }" '@test "d /e/ -f- [4 pts]" { not_judged "for a reason"; }' \

@@ -244,6 +244,7 @@ bound_paths() {
 
 # --- the client against loss and silence ------------------------------------
 
+# waits about 1 s: the client's second try comes after its 1 s time-out
 @test "client retries when a datagram is lost [2 pts]" {
   hint "UDP may lose a datagram and nobody tells you: wait for the reply with a timeout of 1 s (poll, or SO_RCVTIMEO), then send the same datagram again, up to 3 sends in all." \
     06-datagrams#loss-timeouts-and-retries
@@ -264,6 +265,7 @@ bound_paths() {
   fi
 }
 
+# waits about 3 s: three tries of 1 s against a server that never answers
 @test "client gives up after 3 tries of about 1 s, exit 1 [2 pts]" {
   hint "After the third unanswered try print a message and exit 1: a client that waits forever (blocking recvfrom without a timeout) hangs the moment a datagram is lost." \
     06-datagrams#loss-timeouts-and-retries 05-lifecycle#errors-and-exit-statuses
@@ -306,6 +308,7 @@ bound_paths() {
   ask_with_client "127.0.0.1:$port" "$T/lines" 15
 }
 
+# waits about 3 s: one run against a server that never answers (three tries of 1 s)
 @test "Unix client leaves no socket file behind [1 pt]" {
   hint "Autobind (bind with only sun_family, length sizeof(sa_family_t)) or an abstract name leaves no file at all; a client that binds a path must unlink it on every way out, including after the last try." \
     06-datagrams#why-a-unix-datagram-client-must-bind

@@ -181,6 +181,7 @@ logged_since() {
   frame_exchange 10 "127.0.0.1:$port" "a second TCP client served" 11
 }
 
+# waits about 1 s: frames sent one byte per write, with pauses
 @test "reads frames split at every byte [3 pts]" {
   hint "A stream keeps no boundaries: a frame may arrive one byte per recv, even inside the 4-byte length. Loop until you have exactly 4 bytes, then exactly LENGTH bytes — never assume one recv gives a whole header or a whole frame." \
     07-framing#partial-frames 05-lifecycle#short-reads-and-short-writes

@@ -275,6 +275,7 @@ server_hwm() {
   received b "client 2 (the sender of \"and from two\")" '* 3 joined\n[1] hello from one\n* 4 joined\n'
 }
 
+# waits about 0.5 s: one byte per write, with pauses
 @test "reads lines split at every byte and many lines in one write [3 pts]" {
   hint "One recv may return part of a line, or several lines and part of the next: append what arrives to that client's input buffer, relay every complete line (up to each \\n), and keep the rest for the next read. At EOF, drop an unfinished line." \
     09-many-clients#lines-from-a-stream 09-many-clients#per-client-buffers

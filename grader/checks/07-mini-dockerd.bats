@@ -423,6 +423,7 @@ needs_tool() {
   still_serving "binary garbage"
 }
 
+# waits about 0.5 s: one byte per send, with pauses
 @test "reads a request that arrives one byte at a time [3 pts]" {
   hint "A request may arrive in any number of pieces, even one byte per recv: append what you read to the connection's buffer and answer only once the buffer holds the whole head (up to CRLF CRLF); keep the rest for later." \
     10-http-over-unix#parsing-a-request-that-arrives-in-pieces 09-many-clients#per-client-buffers
@@ -506,6 +507,7 @@ needs_tool() {
 
 # --- connections ------------------------------------------------------------------
 
+# waits about 1 s: the grader keeps a connection open for 1 s to see that the server does too
 @test "keeps the connection open between requests (keep-alive) [2 pts]" {
   hint "HTTP/1.1 connections stay open after an answer unless the client said Connection: close: after answering, go back to reading the same connection; close it only at the client's EOF." \
     10-http-over-unix#keep-alive-and-connection-close
@@ -575,6 +577,7 @@ needs_tool() {
   fi
 }
 
+# waits about 0.3 s: a pause for the server to meet the vanished client
 @test "a vanished client never kills the server [2 pts]" {
   hint "Writing to a client that has gone raises SIGPIPE, which kills the process: ignore SIGPIPE (or send with MSG_NOSIGNAL) and treat EPIPE or ECONNRESET as the end of that connection only." \
     05-lifecycle#vanished-peers-and-sigpipe 09-many-clients#slow-and-vanished-clients

@@ -211,6 +211,7 @@ wait_replies() {
 
 # --- the ping socket --------------------------------------------------------
 
+# waits about 0.5 s: 3 requests 0.2 s apart
 @test "pings 127.0.0.1 through a ping socket, unprivileged [3 pts]" {
   hint "Open socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP): an unprivileged user may, when its group is in net.ipv4.ping_group_range. Send an ICMP echo request (type 8) with 56 bytes of payload with sendto, read replies with recvmsg, print one line per reply and the summary." \
     11-raw-sockets#icmp-echo 11-raw-sockets#ping-sockets
@@ -222,6 +223,7 @@ wait_replies() {
   [[ $FIRST_LINE == PING\ * ]] || fail_check "first line: $FIRST_LINE" "a first line starting \"PING \""
 }
 
+# waits about 0.5 s: 3 requests 0.2 s apart
 @test "pings ::1 through an ICMPv6 ping socket [2 pts]" {
   hint "Use the family getaddrinfo gives: for AF_INET6, socket(AF_INET6, SOCK_DGRAM, IPPROTO_ICMPV6) and an ICMPv6 echo request (type 128); a reply is type 129. The kernel computes the ICMPv6 checksum." \
     11-raw-sockets#icmpv6
@@ -232,6 +234,7 @@ wait_replies() {
   answered ::1 3
 }
 
+# waits about 0.4 s: 4 requests 0.1 s apart
 @test "icmp_seq counts 1, 2, 3... in the requests and in the output [1 pt]" {
   hint "The first request carries icmp_seq 1 (in network byte order, htons), the next 2, and so on; each reply line prints the sequence number of the reply." \
     11-raw-sockets#icmp-echo
@@ -248,6 +251,7 @@ wait_replies() {
   [[ $printed == "1 2 3 4" ]] || { show_file output "$T/ping.out"; fail_check "reply lines with icmp_seq ${printed:-(none)}" "reply lines with icmp_seq 1 2 3 4"; return 1; }
 }
 
+# waits about 0.5 s: 2 requests 0.2 s apart, over each family
 @test "prints the TTL and the hop limit of each reply (64 on loopback) [1 pt]" {
   hint "Ask for the TTL with setsockopt IP_RECVTTL (IPv6: IPV6_RECVHOPLIMIT), read the reply with recvmsg and find the IP_TTL (IPV6_HOPLIMIT) control message, an int." \
     11-raw-sockets#ttl-and-hop-limit
@@ -267,6 +271,7 @@ wait_replies() {
 
 # --- the raw socket ---------------------------------------------------------
 
+# waits about 0.5 s: 3 requests 0.2 s apart
 @test "falls back to a raw socket over 127.0.0.1 when ping sockets are refused [3 pts]" {
   hint "When socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP) fails with EACCES or EPERM, open SOCK_RAW instead. Then you compute the ICMP checksum yourself, and what you read starts with the IP header: skip IHL * 4 bytes." \
     11-raw-sockets#raw-sockets-and-cap_net_raw 11-raw-sockets#the-internet-checksum 11-raw-sockets#what-a-raw-socket-receives
@@ -277,6 +282,7 @@ wait_replies() {
   answered 127.0.0.1 3
 }
 
+# waits about 0.5 s: 3 requests 0.2 s apart
 @test "falls back to a raw ICMPv6 socket over ::1 [2 pts]" {
   hint "socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6): the kernel computes the ICMPv6 checksum and hands you the ICMPv6 message without the IPv6 header." \
     11-raw-sockets#icmpv6 11-raw-sockets#raw-sockets-and-cap_net_raw
@@ -302,6 +308,7 @@ wait_replies() {
 
 # --- no replies, and replies that are not ours ------------------------------
 
+# waits about 1.5 s: 3 unanswered requests, then the wait for late replies
 @test "no replies: 100% packet loss and exit status 1, within its time bound [2 pts]" {
   hint "After the last request, wait for missing replies at most max(1 s, 2 x the largest RTT), then print \"3 packets transmitted, 0 received, 100% packet loss\" and exit 1." \
     11-raw-sockets#round-trip-statistics
@@ -326,6 +333,7 @@ wait_replies() {
   fi
 }
 
+# waits about 1.5 s: 3 requests 0.2 s apart that get no reply, then the wait for late replies
 @test "a raw socket does not take its own requests for replies [2 pts]" {
   hint "On loopback a raw socket also reads the echo requests it sent (type 8). Accept only ICMP type 0, echo reply, with your identifier and a sequence number you sent." \
     11-raw-sockets#what-a-raw-socket-receives
@@ -340,6 +348,7 @@ wait_replies() {
   fi
 }
 
+# waits about 1.9 s: 10 requests 0.2 s apart
 @test "a raw socket ignores another pinger's replies (iputils ping beside it) [2 pts]" {
   hint "Every raw ICMP socket on the host reads every echo reply. Put an identifier of your own in each request and drop the replies that carry another." \
     11-raw-sockets#what-a-raw-socket-receives
@@ -358,6 +367,7 @@ wait_replies() {
   fi
 }
 
+# waits about 0.7 s: 4 requests 0.2 s apart
 @test "a duplicated reply is not counted twice [2 pts]" {
   hint "Remember which sequence numbers were answered; a second reply to one is a duplicate: print it with (DUP!) if you like, but count it neither in \"received\" nor in the rtt figures." \
     11-raw-sockets#what-a-raw-socket-receives 11-raw-sockets#round-trip-statistics
@@ -371,6 +381,7 @@ wait_replies() {
 
 # --- timing -------------------------------------------------------------------
 
+# waits about 0.6 s: 6 requests 0.1 s apart, with delays
 @test "the summary's min/avg/max/mdev agree with the reply times [3 pts]" {
   hint "Keep the count, sum and sum of squares of the RTTs (in ms, as doubles): avg = sum/n, mdev = sqrt(sumsq/n - avg*avg), the standard deviation as iputils prints it; min and max start from the first reply." \
     11-raw-sockets#round-trip-statistics
@@ -411,6 +422,7 @@ wait_replies() {
   fi
 }
 
+# waits about 2.5 s: 10 requests 0.1 s apart, whose replies come late
 @test "sends every SECONDS without waiting for replies, then waits for late ones [2 pts]" {
   hint "Send on a schedule of your own (the next send time, or a timerfd) and read replies as they come, with ppoll's timeout reaching the next send; after the last request keep reading until all are answered or max(1 s, 2 x the largest RTT) has passed." \
     11-raw-sockets#round-trip-statistics
@@ -425,6 +437,7 @@ wait_replies() {
   ((span >= 450)) || fail_check "the 10 requests went out within $span ms" "10 requests, 0.1 s apart (0.9 s from the first to the last; at least 0.45 s is accepted)"
 }
 
+# waits about 0.5 s: requests 0.2 s apart until SIGINT
 @test "SIGINT prints the summary and exits 0 [2 pts]" {
   hint "Catch SIGINT: block it, and unblock it only inside ppoll (or use signalfd, or a self-pipe), then leave the loop, print the statistics and exit 0 as there were replies." \
     11-raw-sockets#round-trip-statistics 05-lifecycle#clean-shutdown-on-signals
@@ -447,6 +460,7 @@ wait_replies() {
 
 # --- memory -------------------------------------------------------------------
 
+# waits about 0.4 s: 3 requests 0.2 s apart (under valgrind)
 @test "no memory errors or leaks under valgrind [2 pts]" {
   hint "Free what getaddrinfo returned (freeaddrinfo), close the socket before exit, and read only the bytes recvmsg returned." \
     a-debugging#valgrind-and-descriptor-leaks

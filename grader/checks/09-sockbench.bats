@@ -908,6 +908,7 @@ mismatch_runs() {
   fi
 }
 
+# waits about 1 s: sockbench's 1 s wait for the lost answer
 @test "udp latency: a round trip without an answer ends with a message and exit status 1 [2 pts]" {
   hint "A lost UDP datagram is never answered: wait at most 1 s for each answer (poll with a timeout, or SO_RCVTIMEO), then say so on stderr, end the child and exit 1, instead of waiting forever." \
     06-datagrams#loss-timeouts-and-retries 12-measuring#udp-loss-on-loopback
