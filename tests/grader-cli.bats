@@ -188,9 +188,10 @@ leftovers_of() {
   return 0
 }
 
-@test "a grading signalled again while it cleans up still leaves no process and no files behind" {
-  # timeout(1) signals its child and then the child's whole process group: a
-  # second TERM that arrives while the first one's clean-up runs.
+# interrupt_grading TIMES: grade lab 01's solution in a work area under
+# BATS_TEST_TMPDIR/w, send it TERM TIMES times 10 ms apart once its checks
+# run, then assert that none of its processes and none of its files are left.
+interrupt_grading() {
   mkdir -p "$BATS_TEST_TMPDIR/w"
   chmod 755 "$BATS_TEST_TMPDIR/w" "$BATS_TEST_TMPDIR" "$(dirname "$BATS_TEST_TMPDIR")" \
     "$(dirname "$(dirname "$BATS_TEST_TMPDIR")")"
@@ -198,7 +199,7 @@ leftovers_of() {
   local grade=$! tries=100 i
   until compgen -G "$BATS_TEST_TMPDIR/w/g.*/*.stream" >/dev/null || ((tries-- == 0)); do sleep 0.1; done
   sleep 0.5
-  for i in 1 2 3 4 5 6 7 8 9 10; do kill -TERM "$grade" 2>/dev/null || true; sleep 0.01; done
+  for ((i = 0; i < $1; i++)); do kill -TERM "$grade" 2>/dev/null || true; sleep 0.01; done
   wait "$grade" || true
   sleep 1
   run leftovers_of "$BATS_TEST_TMPDIR/w"
@@ -208,21 +209,13 @@ leftovers_of() {
 }
 
 @test "an interrupted grading leaves no process and no files behind" {
-  mkdir -p "$BATS_TEST_TMPDIR/w"
-  chmod 755 "$BATS_TEST_TMPDIR/w" "$BATS_TEST_TMPDIR" "$(dirname "$BATS_TEST_TMPDIR")" \
-    "$(dirname "$(dirname "$BATS_TEST_TMPDIR")")"
-  GRADER_TMPDIR=$BATS_TEST_TMPDIR/w "$GRADE" --submission "$ROOT/solutions" --format json 01 >/dev/null 2>&1 3>&- &
-  local grade=$! tries=100
-  # Wait until the checks are running, then interrupt.
-  until compgen -G "$BATS_TEST_TMPDIR/w/g.*/*.stream" >/dev/null || ((tries-- == 0)); do sleep 0.1; done
-  sleep 1
-  kill -TERM "$grade"
-  wait "$grade" || true
-  sleep 1
-  run leftovers_of "$BATS_TEST_TMPDIR/w"
-  assert_output ''
-  run ls -A "$BATS_TEST_TMPDIR/w"
-  assert_output ''
+  interrupt_grading 1
+}
+
+@test "a grading signalled again while it cleans up still leaves no process and no files behind" {
+  # timeout(1) signals its child and then the child's whole process group: a
+  # second TERM that arrives while the first one's clean-up runs.
+  interrupt_grading 10
 }
 
 # checks_dir CHECK...: a folder of check files holding lab 01's test_helper
