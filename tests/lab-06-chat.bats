@@ -21,6 +21,10 @@ load test_helper
   assert_only_fails 06-chat relays-to-sender "relays each line to every other client, never back to the sender"
 }
 
+@test "a line copied only up to its first NUL (strlen-style) loses only the bytes-intact check" {
+  assert_only_fails 06-chat line-copied-up-to-nul "relays empty lines, NUL and CR bytes intact"
+}
+
 @test "waiting for a client that never reads loses only the non-reader check" {
   assert_only_fails 06-chat blocking-write-to-non-reader "drops a client that never reads, without slowing the others"
 }

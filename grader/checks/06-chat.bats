@@ -313,10 +313,15 @@ server_hwm() {
   say b '\nNUL\0inside\n\r\nends in cr\r\n'
   say_file b "$T/bytes"
   say b '\n'
+  { printf '* 2 joined\n[2] \n[2] NUL\0inside\n[2] \r\n[2] ends in cr\r\n[2] '; cat "$T/bytes"; printf '\n'; } >"$T/a.want"
+  # Client 2's lines must all be relayed before client 3 joins: nc forwards
+  # them when it gets to it, and a join is announced at once.
+  received_file a "client 1: an empty line, NUL and \\r bytes, and every byte value but \\n" "$T/a.want" || return 1
+  # Then nothing more of client 2's: the next thing client 1 gets is the join.
   join c || return 1
   sees a '* 3 joined' || return 1
-  { printf '* 2 joined\n[2] \n[2] NUL\0inside\n[2] \r\n[2] ends in cr\r\n[2] '; cat "$T/bytes"; printf '\n* 3 joined\n'; } >"$T/a.want"
-  received_file a "client 1: an empty line, NUL and \\r bytes, and every byte value but \\n" "$T/a.want"
+  printf '* 3 joined\n' >>"$T/a.want"
+  received_file a "client 1: client 2's lines, then \"* 3 joined\"" "$T/a.want"
 }
 
 @test "relays a 4096-byte line and refuses a longer one [2 pts]" {
