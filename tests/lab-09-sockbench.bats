@@ -17,6 +17,10 @@ load test_helper
   assert_equal "$(jq .score "$RESULT")" 2
 }
 
+@test "trip times never freed lose only the valgrind check" {
+  assert_only_fails 09-sockbench trips-never-freed "no memory errors or descriptor leaks under valgrind"
+}
+
 @test "a compiler warning loses only the warnings check" {
   assert_only_fails 09-sockbench compiler-warning "compiles without warnings"
 }
