@@ -251,6 +251,14 @@ checks_dir() {
   run jq -c '[.score, .max_score, [.tests[] | [.name, .max_score, .status, .output]]]' <<<"$output"
   assert_output '[0,3,[["first",1,"failed","not run: grade --list compiles and runs nothing"],["second",2,"failed","not run: grade --list compiles and runs nothing"]]]'
   assert [ ! -e "$ran" ]
+  # A student reads a list, not a failed grading.
+  GRADER_CHECKS_DIR=$(checks_dir '@test "first [1 pt]" { true; }' '@test "second [2 pts]" { true; }') \
+    run "$GRADE" --list --format human 01
+  assert_success
+  assert_line --regexp '^  01\.1 +first +1 pt$'
+  assert_line --regexp '^  01\.2 +second +2 pts$'
+  assert_line --partial 'nothing was compiled or run'
+  refute_output --regexp 'FAIL|PASS|0/3'
   # Every format lists them: TAP has the plan and a line per check.
   run "$GRADE" --list --format tap 01
   assert_success
