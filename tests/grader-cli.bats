@@ -242,6 +242,15 @@ checks_dir() {
   assert_output --partial 'two checks named'
 }
 
+@test "a check that does not end with a line '}' is an error of the grader (exit 2)" {
+  # Each group of checks runs a copy of the file without the others'
+  # checks: where a check ends must be plain.
+  GRADER_CHECKS_DIR=$(checks_dir '@test "open [1 pt]" {' '  true' '  }' '@test "next [1 pt]" { true; }') \
+    run "$GRADE" --submission "$ROOT/labs" --format json 01
+  assert_equal "$status" 2
+  assert_output --partial 'a check starts before the one above ends'
+}
+
 @test "--list names every check with its points, compiles and runs nothing, and exits 0" {
   local ran=$BATS_TEST_TMPDIR/ran
   GRADER_CHECKS_DIR=$(checks_dir "@test \"first [1 pt]\" { touch '$ran'; }" \

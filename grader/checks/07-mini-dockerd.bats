@@ -20,7 +20,7 @@ SERVER_PROGRAM=mini-dockerd
 
 # --- helpers for this lab ---------------------------------------------------
 
-HTTP_PEER=$BATS_TEST_DIRNAME/../peer/http-peer.py
+HTTP_PEER=$GRADER_PEERS/http-peer.py
 # The Debian python3 has python3-docker; a python3 earlier in PATH may not.
 PYTHON=python3
 [[ -x /usr/bin/python3 ]] && PYTHON=/usr/bin/python3

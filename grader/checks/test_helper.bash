@@ -2,9 +2,12 @@
 # processes under time limits in process groups of their own, readiness
 # waits, and the strace and valgrind readers.
 #
-# grader/grade sets GRADER_WORK (its work area) and GRADER_TOOLS (the
-# grader's own peer); each lab has there bin/ (the compiled programs), logs/
-# (compiler output) and tmp/ (short, so that socket paths fit in sun_path).
+# grader/grade sets GRADER_WORK (its work area), GRADER_TOOLS (the
+# grader's own peers, compiled) and GRADER_PEERS (grader/peer, for the peers
+# that are scripts); each lab has in GRADER_WORK bin/ (the compiled
+# programs), logs/ (compiler output) and tmp/ (short, so that socket paths
+# fit in sun_path). bats runs the group's own copy of the check file
+# (grader/grade, group_file), not the one in grader/checks.
 
 bats_require_minimum_version 1.5.0
 

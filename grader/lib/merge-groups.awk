@@ -4,7 +4,8 @@
 # one plan, one suite line, each check's lines (from its 'begin' line up to
 # the next check's) in the order the names in ORDER give, numbered from 1.
 # Lines before a group's first check other than its plan and suite line
-# (bats' own complaints) are kept, before the checks.
+# (bats' own complaints) are kept, before the checks. -v file=PATH: the
+# suite line names PATH (each group ran its own copy of the check file).
 
 FNR == NR { order[++count] = $0; next }
 
@@ -31,7 +32,7 @@ END {
   ran = 0
   for (i = 1; i <= count; i++) if (order[i] in lines) ran++
   print "1.." ran
-  if (suite != "") print suite
+  if (suite != "") print (file != "" ? "suite " file : suite)
   printf "%s", before
   number = 0
   for (i = 1; i <= count; i++) {
