@@ -53,7 +53,8 @@ setup_file() {
   # A classic bug from each lab's catalogue, each in a copy of the solutions.
   i=0
   for lab in $(labs); do
-    patch=$(ls "$ROOT"/tests/cases/"$lab"/*/bug.patch 2>/dev/null | head -n 1)
+    # (Not a bug of a correct variant: its patch needs the variant, 'base'.)
+    patch=$(for p in "$ROOT"/tests/cases/"$lab"/*/bug.patch; do [[ -e ${p%/*}/base ]] || echo "$p"; done | head -n 1)
     [[ -n $patch ]] || continue
     i=$((i + 1))
     cp -r "$ROOT/solutions" "$CLASS/bug-$i"

@@ -117,6 +117,16 @@ load test_helper
   assert_full_marks 07-mini-dockerd tests/cases/07-mini-dockerd/correct-skips-empty-lines
 }
 
+@test "a malformed request closed without an answer loses only the 400 check" {
+  assert_only_fails 07-mini-dockerd malformed-closed-silently "answers 400 to a malformed request, and keeps serving"
+}
+
+@test "serving one client at a time loses the several-connections check, and the Docker SDK's, which holds a connection open while it opens another" {
+  assert_fails_also_maybe 07-mini-dockerd one-client-at-a-time "serves several connections at once" \
+    "works with the Docker SDK for Python"
+  assert_line "works with the Docker SDK for Python"
+}
+
 @test "every case in the catalogue has a test here" {
   local case
   for case in "$ROOT"/tests/cases/07-mini-dockerd/*/; do

@@ -118,6 +118,13 @@ load test_helper
   assert_full_marks 08-ping tests/cases/08-ping/correct-selfpipe-connect
 }
 
+@test "a raw ICMPv6 socket read as if it gave an IPv6 header loses only the raw ICMPv6 check; the two checks that rest on it are not judged" {
+  assert_only_fails 08-ping raw-ipv6-header-skipped "falls back to a raw ICMPv6 socket over ::1"
+  run not_judged_checks
+  assert_line "a raw socket ignores another pinger's replies (iputils ping beside it)"
+  assert_line "a duplicated reply is not counted twice"
+}
+
 @test "every case in the catalogue has a test here" {
   local case
   for case in "$ROOT"/tests/cases/08-ping/*/; do

@@ -14,9 +14,11 @@ GRADE=$ROOT/grader/grade
 # a patch against the solution, bug.patch for a wrong program and
 # variant.patch for a correct one written another way, or whole .c files
 # that replace the solution's files of the same name), or a
-# tests/hostile/NAME folder (its .c files only). Prints its path.
+# tests/hostile/NAME folder (its .c files only). Prints its path. A case's
+# patch applies to another case of the lab (a bug of a correct variant)
+# when the case has a file 'base' that names it.
 submission_from() {
-  local lab=$1 source=$2 dir patch
+  local lab=$1 source=$2 dir patch base
   dir=$(mktemp -d "$BATS_TEST_TMPDIR/sub.XXXX")
   mkdir -p "$dir/$lab"
   patch=$ROOT/$source/bug.patch
@@ -26,6 +28,10 @@ submission_from() {
     *)
       if [[ -f $patch ]]; then
         cp "$ROOT/solutions/$lab/"*.c "$dir/$lab/"
+        if [[ -f $ROOT/$source/base ]]; then
+          base=$(<"$ROOT/$source/base")
+          cp "$ROOT/${source%/*}/$base/"*.c "$dir/$lab/" || return 1
+        fi
         patch --quiet -p1 -d "$dir/$lab" <"$patch" || return 1
       else
         # A correct variant may rewrite one program only; hostile cases
