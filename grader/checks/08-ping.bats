@@ -152,21 +152,20 @@ answered() {
 # all, ping ::1 again through a raw socket, in a namespace with nothing
 # added (no other pinger, no responder of the grader's). If that counts no
 # reply either, the check's property rests on "falls back to a raw ICMPv6
-# socket over ::1", which judges it: not judged. Otherwise the first run's
-# output, status and all, is back for the check to judge.
+# socket over ::1", which judges it: not judged. Otherwise the check judges
+# its own run (STATUS is its again).
 raw_ipv6_or_not_judged() {
   parse_ping "$T/ping.out"
   [[ $(reply_count) == 0 ]] || return 0
-  local status=$STATUS netns=$NETNS
-  mv "$T/ping.out" "$T/first.out" && mv "$T/ping.err" "$T/first.err" || return 1
+  local status=$STATUS
   make_netns closed || return 1
-  run_ping 15 raw -c 3 -i 0.2 ::1
-  parse_ping "$T/ping.out"
+  spawn_ping 15 plain raw -- -c 3 -i 0.2 ::1
+  finish "$SPAWNED"
+  parse_ping "$T/plain.out"
   if [[ $STATUS != 0 || $(reply_count) != 3 ]]; then
     not_judged "no reply was counted, and a raw ping over ::1 with nothing else going on counted $(reply_count) of 3 ($(describe_status "$STATUS" 15)): see \"falls back to a raw ICMPv6 socket over ::1\""
   fi
-  mv "$T/first.out" "$T/ping.out" && mv "$T/first.err" "$T/ping.err" || return 1
-  STATUS=$status NETNS=$netns
+  STATUS=$status
 }
 
 # requests_seen: the sequence numbers of the requests the peer saw, in order.
