@@ -251,6 +251,25 @@ checks_dir() {
   assert_output --partial 'a check starts before the one above ends'
 }
 
+@test "the compiler and the checks see one environment: of the user's variables only GRADER_* pass" {
+  # One machine's variables must not move a verdict: valgrind obeys
+  # VALGRIND_OPTS, glibc MALLOC_PERTURB_, the compiler CPATH.
+  local seen=$BATS_TEST_TMPDIR/env poisoned=$BATS_TEST_TMPDIR/include
+  mkdir -p "$poisoned"
+  echo '#error a header from the user CPATH' >"$poisoned/stdio.h"
+  GRADER_CHECKS_DIR=$(checks_dir "@test \"sees [1 pt]\" { env >'$seen'; [[ -x \$GRADER_BIN/uds-echo-server ]]; }") \
+    VALGRIND_OPTS=--no-such-option MALLOC_PERTURB_=7 CPATH=$poisoned LANG=C.UTF-8 HOME=/root GRADER_TIME_SCALE=3 \
+    run "$GRADE" --submission "$ROOT/solutions" --format json 01
+  assert_success
+  run grep -cE '^(VALGRIND_OPTS|MALLOC_PERTURB_|CPATH|LANG)=' "$seen"
+  assert_output 0
+  run grep -cFx -e HOME=/nonexistent -e LC_ALL=C -e GRADER_TIME_SCALE=3 "$seen"
+  assert_output 3
+  # bats puts its own folder first.
+  run grep -cxE 'PATH=([^:]*bats[^:]*:)?/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' "$seen"
+  assert_output 1
+}
+
 @test "--list names every check with its points, compiles and runs nothing, and exits 0" {
   local ran=$BATS_TEST_TMPDIR/ran
   GRADER_CHECKS_DIR=$(checks_dir "@test \"first [1 pt]\" { touch '$ran'; }" \
@@ -389,9 +408,10 @@ note: the grader stopped this check before its verdict and ran it again (its err
 }
 
 @test "the checks that wait longest are dealt first, each to the group expected to finish first" {
-  export MARKS=$BATS_TEST_TMPDIR/marks
-  mkdir -p "$MARKS"
-  local mark='{ echo "$GRADER_GROUP of $GRADER_GROUPS" >"$MARKS/${BATS_TEST_DESCRIPTION%% *}"; }'
+  # GRADER_*: the one kind of variable the checks see from outside.
+  export GRADER_MARKS=$BATS_TEST_TMPDIR/marks
+  mkdir -p "$GRADER_MARKS"
+  local mark='{ echo "$GRADER_GROUP of $GRADER_GROUPS" >"$GRADER_MARKS/${BATS_TEST_DESCRIPTION%% *}"; }'
   GRADER_CHECKS_DIR=$(checks_dir '# waits about 3 s: a test' "@test \"first, long [1 pt]\" $mark" \
     "@test \"second, short [1 pt]\" $mark" '# waits about 3 s: a test' "@test \"third, long [1 pt]\" $mark" \
     '# waits about 2 s: a test' "@test \"fourth, middle [1 pt]\" $mark")
@@ -400,13 +420,13 @@ note: the grader stopped this check before its verdict and ran it again (its err
   # group), then 0.1 s to the second. Dealt in turn, both 3 s would share one.
   run "$GRADE" --submission "$ROOT/labs" --format json --split 2 01
   assert_success
-  run cat "$MARKS/first," "$MARKS/second," "$MARKS/third," "$MARKS/fourth,"
+  run cat "$GRADER_MARKS/first," "$GRADER_MARKS/second," "$GRADER_MARKS/third," "$GRADER_MARKS/fourth,"
   assert_output "$(printf '0 of 2\n1 of 2\n1 of 2\n0 of 2')"
   # By default, a group per 2.5 s expected (8.1 s here), at most 4.
-  rm -f "$MARKS"/*
+  rm -f "$GRADER_MARKS"/*
   run "$GRADE" --submission "$ROOT/labs" --format json 01
   assert_success
-  run cat "$MARKS/first," "$MARKS/second," "$MARKS/third," "$MARKS/fourth,"
+  run cat "$GRADER_MARKS/first," "$GRADER_MARKS/second," "$GRADER_MARKS/third," "$GRADER_MARKS/fourth,"
   assert_output "$(printf '%s of 4\n' 0 3 1 2)"
 }
 
