@@ -1117,7 +1117,7 @@ parent_pid() {
   local i log problems fds judged=0
   RUN_ENV=()
   RUN_WRAP=(valgrind --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite
-    --track-fds=yes --error-exitcode=99 --log-file="$T/run-RUN_I.vg.%p")
+    --track-fds=yes --error-exitcode=99 --read-inline-info=no --log-file="$T/run-RUN_I.vg.%p")
   run_all 90 "uds-dgram latency 64 100" "tcp throughput 65536 50" "udp throughput 1200 100" "pipe latency 64 50"
   for i in "${!RUN_LINES[@]}"; do
     if [[ ${RUN_STATUS[$i]} != 0 && ${RUN_STATUS[$i]} != 99 ]]; then
