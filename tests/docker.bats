@@ -103,6 +103,17 @@ valid_results() {
   assert_output --regexp 'Student code ran as uid [1-9][0-9]* \(unprivileged, of this run only\)'
 }
 
+@test "a grading in the image builds none of the grader's own programs: the image has them" {
+  needs_image
+  local sub=$BATS_TEST_TMPDIR/sub
+  cp -r "$ROOT/labs" "$sub" && readable "$sub"
+  # Each peer and the launcher in the cache, and the same files after a grading.
+  run in_image -v "$sub:/submission:ro" --entrypoint bash -- -c \
+    'ls "$GRADER_CACHE/peers"; /opt/workbook/docker/entrypoint --format json '"$LAB"' >/dev/null; ls "$GRADER_CACHE/peers"'
+  assert_equal "${#lines[@]}" $((2 * ($(ls "$ROOT"/grader/peer/*.c | wc -l) + 1)))
+  assert_equal "$(printf '%s\n' "${lines[@]}" | sort | uniq -c | awk '$1 != 2' | wc -l)" 0
+}
+
 @test "the image has every package in grader/packages.txt" {
   needs_image
   local packages

@@ -270,6 +270,23 @@ checks_dir() {
   assert_output 1
 }
 
+@test "--prepare builds every peer into the cache: a grading then finds all it needs there" {
+  local cache=$BATS_TEST_TMPDIR/cache
+  GRADER_CACHE=$cache run "$GRADE" --prepare
+  assert_success
+  # Every peer/*.c and the launcher, each once.
+  run ls "$cache/peers"
+  assert_equal "${#lines[@]}" $(($(ls "$ROOT"/grader/peer/*.c | wc -l) + 1))
+  local before=$output
+  GRADER_CACHE=$cache run "$GRADE" --submission "$ROOT/labs" --format json --output /dev/null 01
+  run ls "$cache/peers"
+  assert_output "$before"
+  # Nowhere to put them is an error, not a silent no-op.
+  GRADER_CACHE=/proc/no-such-cache run "$GRADE" --prepare
+  assert_failure 2
+  assert_output --partial "cannot be written"
+}
+
 @test "--list names every check with its points, compiles and runs nothing, and exits 0" {
   local ran=$BATS_TEST_TMPDIR/ran
   GRADER_CHECKS_DIR=$(checks_dir "@test \"first [1 pt]\" { touch '$ran'; }" \

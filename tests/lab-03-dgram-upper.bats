@@ -41,6 +41,21 @@ load test_helper
   assert_only_fails 03-dgram-upper locale-toupper "changes only ASCII letters, whatever the locale"
 }
 
+@test "where no 8-bit locale can be made, toupper under the user's locale is not judged, never passed" {
+  [[ $(id -u) == 0 ]] && command -v unshare >/dev/null || skip "needs root and unshare, to hide the locales' sources"
+  local dir empty=$BATS_TEST_TMPDIR/empty
+  mkdir -p "$empty"
+  dir=$(submission_from 03-dgram-upper tests/cases/03-dgram-upper/locale-toupper)
+  # A mount namespace of its own, where localedef finds no locale source.
+  unshare -m bash -c 'mount --bind "$1" /usr/share/i18n/locales && exec "$2" --submission "$3" --format json --jobs 32 03' \
+    _ "$empty" "$GRADE" "$dir" >"$BATS_TEST_TMPDIR/result.json" || true
+  RESULT=$BATS_TEST_TMPDIR/result.json
+  run failed_checks
+  assert_output ''
+  run not_judged_checks
+  assert_output 'changes only ASCII letters, whatever the locale'
+}
+
 @test "upper-casing every byte from 'a' up loses only the ASCII check" {
   assert_only_fails 03-dgram-upper not-ascii-only "changes only ASCII letters, whatever the locale"
 }

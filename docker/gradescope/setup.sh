@@ -31,5 +31,8 @@ mkdir -p /opt/workbook
 cp -r "$source_dir/grader" "$source_dir/chapters" /opt/workbook/
 cp "$source_dir/labs.conf" "$source_dir/visibility.conf" /opt/workbook/
 chmod -R a+rX /opt/workbook
+# The grader's own programs, built once here rather than for every
+# submission (run_autograder reads the same cache).
+GRADER_CACHE=/var/cache/socket-workbook /opt/workbook/grader/grade --prepare
 id student >/dev/null 2>&1 || useradd --create-home --shell /bin/bash student
 echo "setup.sh: grader installed in /opt/workbook; labs: $(cat /opt/workbook/labs.conf)"
