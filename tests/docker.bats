@@ -109,7 +109,7 @@ valid_results() {
   cp -r "$ROOT/labs" "$sub" && readable "$sub"
   # Each peer and the launcher in the cache, and the same files after a grading.
   run in_image -v "$sub:/submission:ro" --entrypoint bash -- -c \
-    'ls "$GRADER_CACHE/peers"; /opt/workbook/docker/entrypoint --format json '"$LAB"' >/dev/null; ls "$GRADER_CACHE/peers"'
+    'ls "$GRADER_CACHE/peers"; /opt/workbook/docker/entrypoint --format json '"$LAB"' >/dev/null 2>&1; ls "$GRADER_CACHE/peers"'
   assert_equal "${#lines[@]}" $((2 * ($(ls "$ROOT"/grader/peer/*.c | wc -l) + 1)))
   assert_equal "$(printf '%s\n' "${lines[@]}" | sort | uniq -c | awk '$1 != 2' | wc -l)" 0
 }
