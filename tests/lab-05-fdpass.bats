@@ -89,8 +89,13 @@ load test_helper
   assert_only_fails 05-fdpass stat-not-lstat "leaves a regular file or a symbolic link at PATH untouched"
 }
 
-@test "a receive buffer smaller than recvmsg is told loses only the names check" {
-  assert_only_fails 05-fdpass recv-buffer-overflow "refuses names with /, . or .., empty and over-long names"
+@test "a receive buffer smaller than recvmsg is told loses the names check, and valgrind may see it too" {
+  # valgrind sees it when the 4096 bytes recvmsg is given run past the top
+  # of the stack (the environment and the arguments sit there): so with the
+  # grader's small, fixed environment, and not with a large one. Both
+  # verdicts are right: the program does hand recvmsg memory it does not own.
+  assert_fails_also_maybe 05-fdpass recv-buffer-overflow "refuses names with /, . or .., empty and over-long names" \
+    "no memory errors or leaks under valgrind"
 }
 
 @test "exiting when a client left before its answer loses only the leaving-client check" {

@@ -47,6 +47,17 @@ setup() {
   assert_output --partial 'no summary'
 }
 
+@test "valgrind_memory_problems names a syscall given unaddressable memory, and counts a kind it does not know" {
+  run valgrind_memory_problems "$FIXTURES/valgrind-syscall.txt"
+  assert_failure
+  assert_output --regexp '^ +1 Syscall param recvmsg\(msg.msg_iov\[0\]\) points to unaddressable byte\(s\)$'
+  # Errors counted but none of a kind it knows: still not an empty "seen".
+  grep -v 'Syscall param' "$FIXTURES/valgrind-syscall.txt" >"$BATS_TEST_TMPDIR/unknown.txt"
+  run valgrind_memory_problems "$BATS_TEST_TMPDIR/unknown.txt"
+  assert_failure
+  assert_output "2 errors in valgrind's report"
+}
+
 # results FILE: lib/results.jq over the sample stream and check table.
 results() {
   jq -n -R --rawfile stream "$FIXTURES/stream.txt" --rawfile checks "$FIXTURES/checks.tsv" \
