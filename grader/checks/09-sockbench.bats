@@ -1116,8 +1116,8 @@ parent_pid() {
   needs client
   local i log problems fds judged=0
   RUN_ENV=()
-  RUN_WRAP=(valgrind --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite
-    --track-fds=yes --error-exitcode=99 --read-inline-info=no --log-file="$T/run-RUN_I.vg.%p")
+  # The child sockbench forks is judged too: MEMCHECK, not VALGRIND.
+  RUN_WRAP=("${MEMCHECK[@]}" --log-file="$T/run-RUN_I.vg.%p")
   run_all 90 "uds-dgram latency 64 100" "tcp throughput 65536 50" "udp throughput 1200 100" "pipe latency 64 50"
   for i in "${!RUN_LINES[@]}"; do
     if [[ ${RUN_STATUS[$i]} != 0 && ${RUN_STATUS[$i]} != 99 ]]; then

@@ -705,8 +705,14 @@ accepted_not_closed() {
 
 # --- valgrind -------------------------------------------------------------------
 
-VALGRIND=(valgrind --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite
-  --track-fds=yes --error-exitcode=99 --child-silent-after-fork=yes)
+# MEMCHECK: how every check runs valgrind. --read-inline-info=no: a start
+# costs 0.58 CPU-s instead of 0.72 (most of it reading libc's debugging
+# information); a stack then names the function a call was inlined into,
+# with the inlined code's own file and line.
+MEMCHECK=(valgrind --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite
+  --track-fds=yes --error-exitcode=99 --read-inline-info=no)
+# VALGRIND: for a program that runs no child of its own worth judging.
+VALGRIND=("${MEMCHECK[@]}" --child-silent-after-fork=yes)
 
 # valgrind_memory_problems LOG: print the invalid accesses and definitely-lost
 # blocks valgrind found; true if there were none.
