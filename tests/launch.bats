@@ -128,6 +128,23 @@ C
   assert_failure
 }
 
+@test "the check helper's group_pids lists a sandboxed group as pgrep -g does, orphans included" {
+  as_root_sandbox
+  source <(sed -n '/^group_pids() {/,/^}/p' "$ROOT/grader/checks/test_helper.bash")
+  # launch, the namespace's init, the command (sleep 33), its child sleep 30
+  # and sleep 31, an orphan adopted by init; the setsid sleep has left the
+  # group.
+  "$LAUNCH" -t 20 -s -- sh -c 'sleep 30 & (sleep 31 &); (setsid sleep 32 &); exec sleep 33' &
+  local leader=$! tries=100 want got
+  until (($(pgrep -g "$leader" | wc -l) == 5)) || ((--tries == 0)); do sleep 0.05; done
+  want=$(pgrep -g "$leader" | sort -n)
+  got=$(group_pids "$leader" | sort -n)
+  kill -KILL -- "-$leader"
+  wait "$leader" 2>/dev/null || true
+  assert_equal "$(wc -l <<<"$want")" 5
+  assert_equal "$got" "$want"
+}
+
 @test "kill(-1) in the sandbox reaches nothing outside it" {
   as_root_sandbox
   sleep 30 &
