@@ -447,6 +447,30 @@ note: the grader stopped this check before its verdict and ran it again (its err
   assert_output "$(printf '%s of 4\n' 0 3 1 2)"
 }
 
+@test "the checks that share a run are dealt to one group, expected to take the run's time" {
+  # grader/grade's own functions, on the labs' check files.
+  source <(sed -n '/^check_table() {/,/^}/p;/^deal() {/,/^}/p' "$ROOT/grader/grade")
+  local CHECKS=$ROOT/grader/checks USUAL_MS=100 EXIT_RUN_MS=1500 TRACED_MS=600 GROUP_MS=2500 MAX_GROUPS=4 split=
+  local work=$BATS_TEST_TMPDIR labs=(01-uds-echo 04-frames 09-sockbench) lab
+  check_table >"$work/checks.tsv"
+  for lab in "${labs[@]}"; do deal "$lab"; done
+  # LAB RUN GROUPS: the groups the checks of each shared run were dealt to.
+  run awk -F'\t' '
+    FILENAME ~ /checks.tsv$/ { if ($8 != "") run[$1 "\t" $3] = $8; next }
+    { lab = FILENAME; sub(/.*\//, "", lab); sub(/\.deal$/, "", lab)
+      key = lab "\t" $2
+      if (key in run) { k = lab " " run[key]; if (index(groups[k], " " $1 " ") == 0) groups[k] = groups[k] " " $1 " "; n[k]++ } }
+    END { for (k in groups) print k, n[k], "checks, groups:" groups[k] }' "$work/checks.tsv" "$work"/*.deal
+  assert_success
+  assert_line --regexp '^01-uds-echo exit 2 checks, groups: [0-3] $'
+  assert_line --regexp '^04-frames exit 1 checks, groups: [0-3] $'
+  assert_line --regexp '^04-frames exit-plain 1 checks, groups: [0-3] $'
+  assert_line --regexp '^09-sockbench traced 6 checks, groups: [0-3] $'
+  # The run counted once: lab 01's clean-up check (first) takes it.
+  run awk -F'\t' '$1 == "01-uds-echo" && $8 == "exit" { print $5 }' "$work/checks.tsv"
+  assert_output "$(printf '1600\n100')"
+}
+
 @test "checks dealt to groups (--split) are reported in file order, whatever characters their names hold" {
   GRADER_CHECKS_DIR=$(checks_dir '@test "a (first) one. [1 pt]" { true; }' '@test "b * + ? | {2} [2 pts]" { false; }' \
     "@test \"c ^ it's [x] [3 pts]\" { true; }" '@test "d /e/ -f- [4 pts]" { not_judged "for a reason"; }' \
@@ -466,7 +490,7 @@ note: the grader stopped this check before its verdict and ran it again (its err
 
 @test "a lab's verdicts do not depend on how many groups its checks are dealt to" {
   # A case that loses the clean-up check, which shares its run with the
-  # valgrind check: with 3 groups they are in different ones.
+  # valgrind check (dealt together: in one group either way).
   local dir split
   dir=$(submission_from 01-uds-echo tests/cases/01-uds-echo/no-cleanup-on-sigterm)
   for split in 1 3; do

@@ -70,8 +70,10 @@ int main(int argc, char **argv) {
 }
 C
   cc -o "$BATS_TEST_TMPDIR/ignore" "$BATS_TEST_TMPDIR/ignore.c"
+  # Signals 32 and 33 ignored (whatever else the runner ignores: bats --jobs
+  # without --no-parallelize-across-files ignores SIGALRM).
   run "$BATS_TEST_TMPDIR/ignore" grep SigIgn /proc/self/status
-  assert_output 'SigIgn:	0000000180000000'
+  assert_output --regexp $'^SigIgn:\t0*[1-9a-f]*18[0-9a-f]{7}$'
   run "$BATS_TEST_TMPDIR/ignore" "$LAUNCH" -t 5 -- grep SigIgn /proc/self/status
   assert_output 'SigIgn:	0000000000000000'
 }
