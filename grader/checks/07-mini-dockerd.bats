@@ -37,6 +37,8 @@ def summary: "\(.responses | length) answer(s): \([.responses[] | "\(.status) \(
   + (if .problem then "; \(.problem)" else "" end)
   + (if .trailing != "" then "; then \(.trailing | .[0:80] | @json)" else "" end)
   + (if .closed then "; then the server closed" elif .reset then "; then the connection was reset" else "" end);
+# A check filter over a report: its output, or a complaint if it fails.
+def judged(f): try f catch "a report the grader could not read: \(.)";
 '
 
 # The two containers the contract pins, with the fields it names.
@@ -142,7 +144,7 @@ peer_failed() {
 # the peer's report $T/NAME.out, raw output. A filter that fails prints a
 # complaint, never nothing: checks take no output for "nothing wrong".
 peer_jq() {
-  jq -r "${@:3}" "$PEER_JQ"' try ('"$2"') catch "a report the grader could not read: \(.)"' "$T/$1.out" ||
+  jq -r "${@:3}" "$PEER_JQ judged($2)" "$T/$1.out" ||
     echo "a report the grader could not read"
 }
 
@@ -161,7 +163,7 @@ first_bad() {
   for ((i = 0; i < count; i++)); do files+=("$T/$name-$i.out"); done
   # Not first(...): jq 1.6's try inside first() catches first's own break.
   jq -r -s "${@:4}" "$PEER_JQ"' . as $reports | [range($reports | length) as $i
-    | ($reports[$i] | try ('"$filter"') catch "a report the grader could not read: \(.)") as $bad
+    | ($reports[$i] | judged('"$filter"')) as $bad
     | "\($i) \($bad)"] | .[0] // empty' "${files[@]}" ||
     echo "0 the reports the grader could not read"
 }
